@@ -1,0 +1,221 @@
+"""Image datasets for GAN training: TensorFlow Datasets or NumPy arrays.
+
+Every loader returns a `tf.data.Dataset` of float32 image batches in [-1, 1],
+shape `(batch, height, width, channels)`: shuffled, cached in memory when the
+raw pixels fit, batched with the remainder dropped (every step then has the
+same batch size, which `d_steps` and `tf.distribute` rely on), and
+prefetched.
+"""
+
+import math
+
+import numpy as np
+import tensorflow as tf
+
+DEFAULT_CACHE_LIMIT_BYTES = 2 * 1024**3
+DEFAULT_SHUFFLE_BUFFER = 10_000
+
+
+def scale_images(images, value_range=(0.0, 255.0)):
+    """Maps pixel values linearly from `value_range` to float32 [-1, 1].
+
+    Args:
+        images: a tensor of any numeric dtype and shape.
+        value_range: `(low, high)` of the input pixels, low < high. Default
+            (0, 255), for uint8 images.
+
+    Returns:
+        float32 tensor of the same shape, `low` -> -1 and `high` -> 1.
+    """
+    low, high = (float(v) for v in value_range)
+    images = tf.cast(images, tf.float32)
+    return (images - low) * (2.0 / (high - low)) - 1.0
+
+
+def _pipeline(images, batch_size, shuffle, seed, cache, shuffle_buffer, prepare):
+    """Cache raw pixels, shuffle, `prepare` (scale, resize), batch, prefetch."""
+    if cache:
+        images = images.cache()
+    if shuffle:
+        images = images.shuffle(
+            shuffle_buffer, seed=seed, reshuffle_each_iteration=True
+        )
+    images = images.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
+    return images.batch(batch_size, drop_remainder=True).prefetch(
+        tf.data.AUTOTUNE
+    )
+
+
+def _check_batch_size(batch_size, num_examples):
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(
+            "Invalid value for argument `batch_size`. Expected a positive int. "
+            f"Received: batch_size={batch_size!r}"
+        )
+    if num_examples is not None and batch_size > num_examples:
+        raise ValueError(
+            "Invalid value for argument `batch_size`. Expected at most the "
+            f"number of examples, {num_examples} (the remainder is dropped). "
+            f"Received: batch_size={batch_size}"
+        )
+
+
+def load_tfds(
+    name,
+    split="train",
+    batch_size=128,
+    shuffle=True,
+    seed=None,
+    data_dir=None,
+    download=True,
+    image_size=None,
+    cache=None,
+    shuffle_buffer=DEFAULT_SHUFFLE_BUFFER,
+    image_key="image",
+):
+    """Loads a TensorFlow Datasets image dataset as batches in [-1, 1].
+
+    Works for any TFDS dataset with an image feature (mnist, fashion_mnist,
+    cifar10, celeb_a, ...). TFDS finds prepared data in `data_dir`, else in
+    `$TFDS_DATA_DIR`, else in `~/tensorflow_datasets`.
+
+    Args:
+        name: TFDS dataset name, e.g. "mnist" or "mnist:3.0.1".
+        split: TFDS split, slicing allowed (e.g. "train[:50000]").
+        batch_size: int >= 1, images per batch; at most the split's size. For
+            `GAN.compile(d_steps=k)`, use k times the minibatch size.
+        shuffle: bool, shuffle files and examples, differently every epoch.
+        seed: int or None, seed of the shuffling.
+        data_dir: str or None, where TFDS looks for (and writes) data.
+        download: bool, download and prepare the dataset when it is not
+            prepared yet. With False, a missing dataset raises.
+        image_size: None, or `(height, width)`: resize every image to it
+            (bilinear, antialiased), e.g. for DCGAN on celeb_a's 218x178.
+        cache: bool or None. None (default) caches the raw pixels in memory
+            when they take at most 2 GiB.
+        shuffle_buffer: int >= 1, examples in the shuffle buffer.
+        image_key: name of the image feature. Default "image".
+
+    Returns:
+        A `tf.data.Dataset` of float32 `(batch_size, height, width, channels)`
+        in [-1, 1].
+
+    Raises:
+        ValueError: for an unknown dataset name, a dataset with no
+            `image_key` feature, or a bad `batch_size`.
+        FileNotFoundError: if the dataset is not prepared locally and
+            `download` is False.
+        RuntimeError: if it is not prepared locally and cannot be downloaded
+            (no network).
+    """
+    import tensorflow_datasets as tfds
+
+    try:
+        builder = tfds.builder(name, data_dir=data_dir)
+    except tfds.core.registered.DatasetNotFoundError as error:
+        raise ValueError(
+            "Invalid value for argument `name`. Expected a TensorFlow Datasets "
+            f"name such as 'mnist' or 'cifar10'. Received: name={name!r}"
+        ) from error
+    if not builder.is_prepared():
+        where = f"data_dir={builder.data_dir!r}"
+        if not download:
+            raise FileNotFoundError(
+                f"Dataset {name!r} is not prepared in {where}, and "
+                "download=False. Point TFDS_DATA_DIR (or data_dir=) at a "
+                "directory holding it, or allow the download."
+            )
+        try:
+            builder.download_and_prepare()
+        except Exception as error:
+            raise RuntimeError(
+                f"Dataset {name!r} is not prepared in {where} and could not "
+                "be downloaded. Point TFDS_DATA_DIR (or data_dir=) at a "
+                "directory holding it, or retry with network access. Cause: "
+                f"{type(error).__name__}: {error}"
+            ) from error
+
+    features = builder.info.features
+    if image_key not in features:
+        raise ValueError(
+            f"Invalid value for argument `image_key`. Expected one of the "
+            f"features of {name!r}: {sorted(features.keys())}. Received: "
+            f"image_key={image_key!r}"
+        )
+    num_examples = builder.info.splits[split].num_examples
+    _check_batch_size(batch_size, num_examples)
+    image_shape = features[image_key].shape
+    if cache is None:
+        known = None not in image_shape
+        cache = known and (
+            num_examples * math.prod(image_shape) <= DEFAULT_CACHE_LIMIT_BYTES
+        )
+
+    dataset = builder.as_dataset(
+        split=split,
+        shuffle_files=shuffle,
+        read_config=tfds.ReadConfig(shuffle_seed=seed),
+    ).map(lambda example: example[image_key], num_parallel_calls=tf.data.AUTOTUNE)
+
+    def prepare(image):
+        if image_size is not None:
+            image = tf.image.resize(image, image_size, antialias=True)
+            image = tf.clip_by_value(image, 0.0, 255.0)
+        return scale_images(image)
+
+    return _pipeline(dataset, batch_size, shuffle, seed, cache, shuffle_buffer, prepare)
+
+
+def from_arrays(
+    images,
+    batch_size=128,
+    value_range=(0, 255),
+    shuffle=True,
+    seed=None,
+    shuffle_buffer=DEFAULT_SHUFFLE_BUFFER,
+):
+    """Makes the same kind of dataset as `load_tfds` from a NumPy array.
+
+    Args:
+        images: array `(num_images, height, width)` or
+            `(num_images, height, width, channels)`, any numeric dtype; a
+            channel axis of 1 is added to rank-3 input.
+        batch_size: int >= 1, at most `num_images`.
+        value_range: `(low, high)` of the input pixels; default (0, 255).
+            Use (0, 1) for floats in [0, 1], (-1, 1) for data already scaled.
+        shuffle, seed, shuffle_buffer: as in `load_tfds`.
+
+    Returns:
+        A `tf.data.Dataset` of float32 `(batch_size, height, width, channels)`
+        in [-1, 1], cached in memory.
+
+    Raises:
+        ValueError: for images that are not rank 3 or 4 or not numeric, a bad
+            `value_range`, or a bad `batch_size`.
+    """
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., np.newaxis]
+    if images.ndim != 4 or not np.issubdtype(images.dtype, np.number):
+        raise ValueError(
+            "Invalid value for argument `images`. Expected a numeric array of "
+            "shape (num_images, height, width[, channels]). Received: an array "
+            f"of shape {images.shape} and dtype {images.dtype}"
+        )
+    low, high = value_range
+    if not low < high:
+        raise ValueError(
+            "Invalid value for argument `value_range`. Expected (low, high) "
+            f"with low < high. Received: value_range={value_range!r}"
+        )
+    _check_batch_size(batch_size, len(images))
+    dataset = tf.data.Dataset.from_tensor_slices(images)
+    return _pipeline(
+        dataset,
+        batch_size,
+        shuffle,
+        seed,
+        True,
+        shuffle_buffer,
+        lambda image: scale_images(image, value_range),
+    )

@@ -1,0 +1,497 @@
+"""`GAN`: the adversarial game of Goodfellow et al. 2014 as a `keras.Model`."""
+
+import math
+import random
+
+import keras
+import tensorflow as tf
+
+from keras_gan import losses
+
+LATENT_PRIORS = ("normal", "uniform")
+
+
+def _frozen_call(model, inputs):
+    """Calls `model` in training mode without changing its state.
+
+    The forward pass is the training one (batch statistics, dropout), but the
+    model's weights and moving statistics stay as they are: in the adversarial
+    game each player's state changes only in its own update. Random-seed
+    states (integer variables) do advance, so the next call draws fresh
+    dropout masks.
+    """
+    outputs, state = model.stateless_call(
+        model.trainable_variables,
+        model.non_trainable_variables,
+        inputs,
+        training=True,
+    )
+    for variable, value in zip(model.non_trainable_variables, state):
+        if "int" in variable.dtype:
+            variable.assign(value)
+    return outputs
+
+
+def _static_shape(model, which):
+    """The model's input or output shape without the batch axis, or None."""
+    try:
+        tensors = model.inputs if which == "input" else model.outputs
+    except (AttributeError, ValueError):
+        return None
+    if not tensors or len(tensors) != 1:
+        return None
+    return tuple(tensors[0].shape[1:])
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class GAN(keras.Model):
+    """A generative adversarial network trained by `fit`: Algorithm 1 of 2014.
+
+    Each `train_step` is one training iteration of Algorithm 1: `d_steps` (k)
+    discriminator updates, each on its own real minibatch and fresh noise,
+    with label 1 for real and 0 for generated samples; then one generator
+    update through the discriminator with flipped labels (generated samples
+    labelled 1) for the default non-saturating cost. Each player's weights and
+    moving statistics change only in its own update: the other network runs
+    in training mode (batch statistics, dropout) but frozen.
+
+    A batch from `fit` holds k minibatches: with `d_steps=k`, a dataset
+    batched by k * m gives k D updates on m real images each, then one G
+    update on m generated images. Batches may be images alone,
+    float `(batch, height, width, channels)` in [-1, 1], or tuples whose first
+    element is the images (the rest, e.g. labels, is ignored).
+
+    Losses are summed over samples and divided by the global batch size, so
+    gradients and the logged metrics are the same on one device and under any
+    `tf.distribute` strategy. Noise is drawn per replica.
+
+    `fit`, `evaluate` and `History` report (means over the epoch):
+        d_loss: J(D) in nats (tutorial eq. 8; log 2 ~ 0.693 when D = 1/2).
+        g_loss: J(G) in nats for the chosen cost (non-saturating at D = 1/2:
+            1/2 log 2 ~ 0.347).
+        d_real: mean D(x) on real images, a probability in [0, 1].
+        d_fake: mean D(G(z)) on generated images, in [0, 1].
+
+    Args:
+        generator: a built `keras.Model` from z, float `(batch, latent_dim)`,
+            to images `(batch, height, width, channels)`.
+        discriminator: a built `keras.Model` from such images to logits,
+            `(batch, 1)` or `(batch,)`, no sigmoid.
+        latent_dim: int, size of z. Default: read from the generator's input.
+        latent_prior: "normal" (N(0, 1), default) or "uniform"
+            (U(-sqrt 3, sqrt 3), unit variance, as in the 2014 paper's code).
+        seed: int or None, seed of the training noise. With
+            `keras.utils.set_random_seed` and the same seed, runs repeat.
+        **kwargs: passed to `keras.Model` (e.g. `name`).
+
+    Raises:
+        ValueError: if the generator's output shape differs from the
+            discriminator's input shape, `latent_dim` differs from the
+            generator's input size or cannot be read from it, or
+            `latent_prior` is unknown.
+
+    Example:
+        ```python
+        gan = keras_gan.GAN(
+            keras_gan.architectures.dcgan_generator((28, 28, 1)),
+            keras_gan.architectures.dcgan_discriminator((28, 28, 1)),
+        )
+        gan.compile(
+            d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+            g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        )
+        gan.fit(keras_gan.data.load_tfds("mnist", batch_size=128), epochs=5)
+        images = gan.generate(64, seed=0)  # (64, 28, 28, 1) in [-1, 1]
+        ```
+
+    Reference:
+        Goodfellow et al. 2014, "Generative Adversarial Nets", Algorithm 1;
+        Goodfellow 2016, "NIPS 2016 Tutorial", arXiv:1701.00160, section 3.2.
+    """
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim=None,
+        latent_prior="normal",
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = self._resolve_latent_dim(generator, latent_dim)
+        if latent_prior not in LATENT_PRIORS:
+            raise ValueError(
+                "Invalid value for argument `latent_prior`. Expected one of "
+                f"{LATENT_PRIORS}. Received: latent_prior={latent_prior!r}"
+            )
+        self.latent_prior = latent_prior
+        self.seed = seed
+        self.image_shape = self._check_networks_fit(generator, discriminator)
+        self.seed_generator = keras.random.SeedGenerator(seed, name="noise_seed")
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.d_real_tracker = keras.metrics.Mean(name="d_real")
+        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        # Both networks arrive built; so is the GAN (BackupAndRestore and
+        # load_weights need a built model before the first step).
+        self.built = True
+
+    @staticmethod
+    def _resolve_latent_dim(generator, latent_dim):
+        input_shape = _static_shape(generator, "input")
+        known = input_shape[-1] if input_shape and len(input_shape) == 1 else None
+        if latent_dim is None:
+            if known is None:
+                raise ValueError(
+                    "Invalid value for argument `latent_dim`. Expected an int "
+                    "when the generator's input shape `(batch, latent_dim)` "
+                    "cannot be read from it. Received: latent_dim=None"
+                )
+            return known
+        if not isinstance(latent_dim, int) or latent_dim < 1 or (
+            known is not None and latent_dim != known
+        ):
+            raise ValueError(
+                "Invalid value for argument `latent_dim`. Expected a positive "
+                "int equal to the generator's input size "
+                f"{known if known is not None else '(unknown)'}. "
+                f"Received: latent_dim={latent_dim!r}"
+            )
+        return latent_dim
+
+    def _check_networks_fit(self, generator, discriminator):
+        """Returns the image shape after checking G's output fits D's input."""
+        g_output = _static_shape(generator, "output")
+        if g_output is None:
+            g_output = tuple(
+                generator.compute_output_spec(
+                    keras.KerasTensor((None, self.latent_dim))
+                ).shape[1:]
+            )
+        d_input = _static_shape(discriminator, "input")
+        if d_input is not None and g_output != d_input:
+            raise ValueError(
+                "Invalid value for argument `discriminator`. Expected an input "
+                f"shape equal to the generator's output shape (None, "
+                f"{', '.join(map(str, g_output))}). Received: a discriminator "
+                f"with input shape (None, {', '.join(map(str, d_input))})"
+            )
+        return g_output
+
+    # ------------------------------------------------------------------
+    # Configuration
+
+    def compile(
+        self,
+        d_optimizer,
+        g_optimizer,
+        loss="non_saturating",
+        d_steps=1,
+        label_smoothing=0.0,
+        **kwargs,
+    ):
+        """Configures the game: both optimizers, the generator cost, k, alpha.
+
+        Args:
+            d_optimizer: optimizer of the discriminator: a
+                `keras.optimizers.Optimizer`, a name or a config dict.
+            g_optimizer: optimizer of the generator, a distinct instance.
+            loss: the generator cost (tutorial section 3.2):
+                "non_saturating" (default), "minimax" or "maximum_likelihood".
+                D's cost is always binary cross-entropy from logits.
+            d_steps: int >= 1, k of Algorithm 1: discriminator updates per
+                generator update. Batches must then hold k minibatches.
+            label_smoothing: float in [0, 1), one-sided: real targets become
+                1 - label_smoothing, generated targets stay 0 (section 4.2).
+            **kwargs: passed to `keras.Model.compile` (`jit_compile`,
+                `steps_per_execution`, `run_eagerly`).
+
+        Raises:
+            ValueError: for an unknown loss, d_steps < 1, label_smoothing
+                outside [0, 1), the same optimizer instance for both players,
+                or a `kwargs` key that `keras.Model.compile` would use to
+                train a single network (`optimizer`, `loss_weights`,
+                `metrics`, `weighted_metrics`).
+        """
+        for key in ("optimizer", "loss_weights", "metrics", "weighted_metrics"):
+            if key in kwargs:
+                raise ValueError(
+                    f"Invalid argument `{key}` for GAN.compile. Expected "
+                    "d_optimizer, g_optimizer, loss, d_steps, label_smoothing "
+                    "and keras.Model.compile's jit_compile, "
+                    f"steps_per_execution or run_eagerly. Received: {key}="
+                    f"{kwargs[key]!r}"
+                )
+        losses.get_generator_loss(loss)
+        if isinstance(d_steps, bool) or not isinstance(d_steps, int) or d_steps < 1:
+            raise ValueError(
+                "Invalid value for argument `d_steps`. Expected an int >= 1 "
+                f"(k of Algorithm 1). Received: d_steps={d_steps!r}"
+            )
+        losses.check_label_smoothing(label_smoothing)
+        if d_optimizer is g_optimizer and not isinstance(d_optimizer, str):
+            raise ValueError(
+                "Invalid value for argument `g_optimizer`. Expected an "
+                "optimizer distinct from `d_optimizer` (each keeps its own "
+                "slot variables). Received the same instance for both."
+            )
+        # No default optimizer: the two players have their own.
+        super().compile(optimizer=None, **kwargs)
+        with self.distribute_strategy.scope():
+            # Created and built in the strategy's scope, so that their slot
+            # variables are mirrored and BackupAndRestore can load them.
+            self.d_optimizer = keras.optimizers.get(d_optimizer)
+            self.g_optimizer = keras.optimizers.get(g_optimizer)
+            self.d_optimizer.build(self.discriminator.trainable_variables)
+            self.g_optimizer.build(self.generator.trainable_variables)
+        self.loss_name = loss
+        self.d_steps = d_steps
+        self.label_smoothing = float(label_smoothing)
+        self.generator_loss = losses.get_generator_loss(loss)
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return {}
+        return {
+            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
+            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
+            "loss": self.loss_name,
+            "d_steps": self.d_steps,
+            "label_smoothing": self.label_smoothing,
+            "jit_compile": self.jit_compile,
+            "steps_per_execution": self.steps_per_execution,
+        }
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        config["d_optimizer"] = keras.optimizers.deserialize(config["d_optimizer"])
+        config["g_optimizer"] = keras.optimizers.deserialize(config["g_optimizer"])
+        self.compile(**config)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(
+                self.discriminator
+            ),
+            "latent_dim": self.latent_dim,
+            "latent_prior": self.latent_prior,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+    @property
+    def metrics(self):
+        return [
+            self.d_loss_tracker,
+            self.g_loss_tracker,
+            self.d_real_tracker,
+            self.d_fake_tracker,
+        ]
+
+    # ------------------------------------------------------------------
+    # The game
+
+    def call(self, inputs, training=False):
+        """D's logits on a batch of images, `(batch, 1)`: how real they look.
+
+        `fit` under a distribution strategy builds the model by calling it on
+        a data batch; this is what a GAN does with one.
+        """
+        images = self._unpack_images(inputs)
+        return self.discriminator(images, training=training)
+
+    def sample_latent(self, num_samples, seed):
+        """Draws z from the prior, float32 `(num_samples, latent_dim)`.
+
+        Args:
+            num_samples: int or scalar int tensor.
+            seed: int tensor of shape `(2,)`, a stateless RNG seed: the same
+                seed gives the same z.
+        """
+        shape = tf.stack([num_samples, self.latent_dim])
+        if self.latent_prior == "normal":
+            return tf.random.stateless_normal(shape, seed)
+        bound = math.sqrt(3.0)
+        return tf.random.stateless_uniform(shape, seed, -bound, bound)
+
+    def _step_seeds(self, count):
+        """`count` independent noise seeds for this step on this replica.
+
+        One `SeedGenerator` draw per step, folded with the replica id so that
+        no two replicas draw the same noise, then with the draw index.
+        """
+        seed = self.seed_generator.next()
+        replica = tf.distribute.get_replica_context()
+        if replica is not None:
+            seed = tf.random.experimental.stateless_fold_in(
+                seed, replica.replica_id_in_sync_group
+            )
+        return [
+            tf.random.experimental.stateless_fold_in(seed, i) for i in range(count)
+        ]
+
+    def _unpack_images(self, data):
+        images = data[0] if isinstance(data, (tuple, list)) else data
+        self._check_images(images)
+        return images
+
+    def _check_images(self, images):
+        """Raises before any step when a batch cannot be fed to D."""
+        dtype = keras.backend.standardize_dtype(images.dtype)
+        expected = f"(batch, {', '.join(map(str, self.image_shape))})"
+        if len(images.shape) != len(self.image_shape) + 1:
+            raise ValueError(
+                "Invalid dataset images. Expected a batch of rank "
+                f"{len(self.image_shape) + 1}, shape {expected}. Received: "
+                f"images of rank {len(images.shape)}, shape {tuple(images.shape)}"
+            )
+        if tuple(images.shape[1:]) != self.image_shape:
+            raise ValueError(
+                f"Invalid dataset images. Expected shape {expected}, the "
+                "discriminator's input. Received: images of shape "
+                f"{tuple(images.shape)}"
+            )
+        if not keras.backend.is_float_dtype(dtype):
+            raise ValueError(
+                "Invalid dataset images. Expected floating images in [-1, 1] "
+                "(keras_gan.data scales uint8 pixels for you). Received: "
+                f"images of dtype {dtype}"
+            )
+
+    def _update_trackers(self, d_loss, g_loss, real_logits, fake_logits):
+        # Per-sample values: each replica's Mean holds its own sum and count,
+        # so the reduced result is the mean over the global batch.
+        if d_loss is not None:
+            self.d_loss_tracker.update_state(d_loss)
+            self.d_real_tracker.update_state(tf.sigmoid(losses.flatten_logits(real_logits)))
+            self.d_fake_tracker.update_state(tf.sigmoid(losses.flatten_logits(fake_logits)))
+        if g_loss is not None:
+            self.g_loss_tracker.update_state(g_loss)
+
+    def _d_step(self, real_images, seed):
+        """One discriminator update on `real_images` and as many fakes."""
+        z = self.sample_latent(tf.shape(real_images)[0], seed)
+        fake_images = _frozen_call(self.generator, z)
+        with tf.GradientTape() as tape:
+            # Two calls, not one concatenated batch: with batch normalization
+            # each minibatch is all real or all generated (as in DCGAN).
+            real_logits = self.discriminator(real_images, training=True)
+            fake_logits = self.discriminator(fake_images, training=True)
+            d_loss = losses.discriminator_loss(
+                real_logits, fake_logits, self.label_smoothing
+            )
+            scaled = self.d_optimizer.scale_loss(tf.nn.compute_average_loss(d_loss))
+        variables = self.discriminator.trainable_variables
+        self.d_optimizer.apply_gradients(
+            zip(tape.gradient(scaled, variables), variables)
+        )
+        self._update_trackers(d_loss, None, real_logits, fake_logits)
+
+    def _g_step(self, batch_size, seed):
+        """One generator update through the frozen discriminator."""
+        z = self.sample_latent(batch_size, seed)
+        with tf.GradientTape() as tape:
+            fake_images = self.generator(z, training=True)
+            fake_logits = _frozen_call(self.discriminator, fake_images)
+            g_loss = self.generator_loss(fake_logits)
+            scaled = self.g_optimizer.scale_loss(tf.nn.compute_average_loss(g_loss))
+        variables = self.generator.trainable_variables
+        self.g_optimizer.apply_gradients(
+            zip(tape.gradient(scaled, variables), variables)
+        )
+        self._update_trackers(None, g_loss, None, None)
+
+    def _batch_size_checks(self, images):
+        """Checks a batch holds k minibatches; returns run-time checks, if any.
+
+        A static batch size is checked now (a ValueError while tracing); one
+        known only when the step runs gives an assertion that the whole step
+        must wait for, so that no update happens on a bad batch.
+        """
+        k = self.d_steps
+        message = (
+            "Invalid dataset batch size. Expected a multiple of "
+            f"d_steps={k} (each batch holds one real minibatch per "
+            "discriminator step). Received: a batch of"
+        )
+        batch = images.shape[0]
+        if batch is None and k > 1:
+            return [
+                tf.debugging.assert_equal(
+                    tf.math.floormod(tf.shape(images)[0], k), 0, message=f"{message} size"
+                )
+            ]
+        if batch is not None and batch % k:
+            raise ValueError(f"{message} {batch} images")
+        return []
+
+    def train_step(self, data):
+        images = self._unpack_images(data)
+        with tf.control_dependencies(self._batch_size_checks(images)):
+            real_minibatches = tf.split(images, self.d_steps)
+            seeds = self._step_seeds(self.d_steps + 1)
+            for real_images, seed in zip(real_minibatches, seeds):
+                self._d_step(real_images, seed)
+            self._g_step(tf.shape(real_minibatches[0])[0], seeds[-1])
+        return {m.name: m.result() for m in self.metrics}
+
+    def test_step(self, data):
+        real_images = self._unpack_images(data)
+        (seed,) = self._step_seeds(1)
+        z = self.sample_latent(tf.shape(real_images)[0], seed)
+        fake_images = self.generator(z, training=False)
+        real_logits = self.discriminator(real_images, training=False)
+        fake_logits = self.discriminator(fake_images, training=False)
+        self._update_trackers(
+            losses.discriminator_loss(real_logits, fake_logits, self.label_smoothing),
+            self.generator_loss(fake_logits),
+            real_logits,
+            fake_logits,
+        )
+        return {m.name: m.result() for m in self.metrics}
+
+    # ------------------------------------------------------------------
+    # Sampling
+
+    def generate(self, num_samples, seed=None, batch_size=256):
+        """Samples images from the generator, in inference mode.
+
+        Args:
+            num_samples: int >= 1.
+            seed: int or None. The same int gives the same images; None draws
+                a seed from Python's `random` (seeded by
+                `keras.utils.set_random_seed`). Training noise is unaffected.
+            batch_size: int >= 1, images per generator call (bounds memory).
+
+        Returns:
+            float32 tensor `(num_samples, height, width, channels)` in the
+            generator's output range ([-1, 1] for the built-in generators).
+
+        Raises:
+            ValueError: if `num_samples` or `batch_size` is not a positive int.
+        """
+        for name, value in (("num_samples", num_samples), ("batch_size", batch_size)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(
+                    f"Invalid value for argument `{name}`. Expected a positive "
+                    f"int. Received: {name}={value!r}"
+                )
+        if seed is None:
+            seed = random.randrange(2**31)
+        z = self.sample_latent(num_samples, tf.constant([seed, 0], tf.int64))
+        chunks = [
+            tf.cast(self.generator(z[i : i + batch_size], training=False), tf.float32)
+            for i in range(0, num_samples, batch_size)
+        ]
+        return tf.concat(chunks, axis=0)

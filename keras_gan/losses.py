@@ -1,0 +1,189 @@
+"""GAN costs as pure functions of discriminator logits.
+
+Every function takes logits `l` (the discriminator's pre-sigmoid output, any
+finite float in (-inf, inf), so that D = sigmoid(l)) and returns one value per
+sample, float32, shape `(batch,)`. Each includes the 1/2 factor of the NIPS
+2016 tutorial's costs, so that the mean over a batch is the tutorial's J, and
+the gradients match its Figure 16 (see `../shared/REFERENCE.md`).
+
+Reduction is the caller's: `keras_gan.GAN` sums the per-sample values and
+divides by the global batch size (`tf.nn.compute_average_loss`), which is
+correct on one device and under any `tf.distribute` strategy.
+
+Logits of any shape `(batch, ...)` are flattened to `(batch,)` first: a
+discriminator returns one logit per sample, shape `(batch, 1)` or `(batch,)`.
+
+Reference:
+    Goodfellow, "NIPS 2016 Tutorial: Generative Adversarial Networks",
+    arXiv:1701.00160, section 3.2, equations 8, 10, 13 and 14.
+"""
+
+import tensorflow as tf
+
+# Above this logit, the maximum-likelihood cost continues along its tangent
+# instead of exp(l): e^50 ~ 5.2e21, so even a sum over 1e15 samples stays far
+# below float32's maximum (3.4e38), and D(G(z)) > 1 - 2e-22 there anyway.
+MAX_LIKELIHOOD_LOGIT_LIMIT = 50.0
+
+
+def flatten_logits(logits):
+    """Logits `(batch,)` or `(batch, 1)`, any float dtype -> float32 `(batch,)`."""
+    logits = tf.convert_to_tensor(logits)
+    return tf.reshape(tf.cast(logits, tf.float32), [tf.shape(logits)[0]])
+
+
+def check_label_smoothing(label_smoothing):
+    """Raises ValueError unless `label_smoothing` is a number in [0, 1)."""
+    if (
+        isinstance(label_smoothing, bool)
+        or not isinstance(label_smoothing, (int, float))
+        or not 0.0 <= label_smoothing < 1.0
+    ):
+        raise ValueError(
+            "Invalid value for argument `label_smoothing`. Expected a float "
+            f"in [0, 1). Received: label_smoothing={label_smoothing!r}"
+        )
+
+
+def discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
+    """Binary cross-entropy of D: label 1 for real, 0 for generated samples.
+
+    Per sample i (real and generated samples are paired by position):
+
+        J_i = 1/2 BCE(l_real_i, 1 - alpha) + 1/2 BCE(l_fake_i, 0),
+        BCE(l, y) = -y log sigmoid(l) - (1 - y) log(1 - sigmoid(l)),
+
+    so the batch mean is the tutorial's equation 8,
+    J(D) = -1/2 E_x log D(x) - 1/2 E_z log(1 - D(G(z))), when alpha = 0.
+    Computed as softplus terms (`tf.nn.sigmoid_cross_entropy_with_logits`),
+    finite for every finite logit.
+
+    Args:
+        real_logits: float tensor `(batch,)` or `(batch, 1)`, D's logits on
+            real samples, any finite value.
+        fake_logits: float tensor of the same shape, D's logits on generated
+            samples.
+        label_smoothing: float in [0, 1), alpha of one-sided label smoothing:
+            real targets become 1 - alpha, generated targets stay 0
+            (tutorial section 4.2). Default 0.
+
+    Returns:
+        float32 tensor `(batch,)`, in nats, >= 0 when alpha = 0.
+
+    Raises:
+        ValueError: if `label_smoothing` is outside [0, 1).
+
+    Example:
+        >>> discriminator_loss([0.0], [0.0])  # D = 1/2 on both: log 2
+        <tf.Tensor: shape=(1,), dtype=float32, numpy=array([0.6931472]...)>
+
+    Reference:
+        Goodfellow 2016, arXiv:1701.00160, equation 8 and section 4.2.
+    """
+    check_label_smoothing(label_smoothing)
+    real_logits = flatten_logits(real_logits)
+    fake_logits = flatten_logits(fake_logits)
+    real_cost = tf.nn.sigmoid_cross_entropy_with_logits(
+        labels=tf.fill(tf.shape(real_logits), 1.0 - label_smoothing),
+        logits=real_logits,
+    )
+    fake_cost = tf.nn.sigmoid_cross_entropy_with_logits(
+        labels=tf.zeros_like(fake_logits), logits=fake_logits
+    )
+    return 0.5 * real_cost + 0.5 * fake_cost
+
+
+def minimax_generator_loss(fake_logits):
+    """The zero-sum generator cost, J(G) = -J(D) (its G-dependent part).
+
+        J_i = 1/2 log(1 - D(G(z_i))) = -1/2 softplus(l_i)
+
+    Its gradient with respect to the logit is -1/2 D(G(z)): it saturates (is
+    near 0) when D confidently rejects the samples, early in training.
+
+    Args:
+        fake_logits: float tensor `(batch,)` or `(batch, 1)`, D's logits on
+            generated samples, any finite value.
+
+    Returns:
+        float32 tensor `(batch,)`, in nats, <= 0.
+
+    Reference:
+        Goodfellow 2016, arXiv:1701.00160, section 3.2.2, equation 10;
+        Goodfellow et al. 2014, equation 1.
+    """
+    return -0.5 * tf.nn.softplus(flatten_logits(fake_logits))
+
+
+def non_saturating_generator_loss(fake_logits):
+    """The non-saturating heuristic: flip the labels, not the sign.
+
+        J_i = -1/2 log D(G(z_i)) = 1/2 softplus(-l_i)
+
+    i.e. 1/2 the cross-entropy of D(G(z)) against label 1. Its gradient with
+    respect to the logit is -1/2 (1 - D(G(z))): strong exactly when D rejects
+    the samples. The default generator cost in practice.
+
+    Args:
+        fake_logits: float tensor `(batch,)` or `(batch, 1)`, D's logits on
+            generated samples, any finite value.
+
+    Returns:
+        float32 tensor `(batch,)`, in nats, >= 0.
+
+    Reference:
+        Goodfellow 2016, arXiv:1701.00160, section 3.2.3, equation 13.
+    """
+    return 0.5 * tf.nn.softplus(-flatten_logits(fake_logits))
+
+
+def maximum_likelihood_generator_loss(fake_logits):
+    """The maximum-likelihood cost: with an optimal D it minimises KL(p_data||p_g).
+
+        J_i = -1/2 exp(sigma^-1(D(G(z_i)))) = -1/2 exp(l_i)
+
+    Its gradient with respect to the logit is -1/2 D/(1 - D). exp(l)
+    overflows float32 above l ~ 88.7, so for l > 50
+    (`MAX_LIKELIHOOD_LOGIT_LIMIT`) the cost continues along its tangent at 50:
+    -1/2 e^50 (1 + l - 50). Value and gradient are continuous there, finite
+    for every finite logit (at l = 1e4 the value is ~ -2.6e25), and exact
+    wherever D(G(z)) < 1 - 2e-22.
+
+    Args:
+        fake_logits: float tensor `(batch,)` or `(batch, 1)`, D's logits on
+            generated samples, any finite value.
+
+    Returns:
+        float32 tensor `(batch,)`, in nats, < 0.
+
+    Reference:
+        Goodfellow 2016, arXiv:1701.00160, section 3.2.4, equation 14.
+    """
+    logits = flatten_logits(fake_logits)
+    limit = MAX_LIKELIHOOD_LOGIT_LIMIT
+    # Both branches are finite for every input, so tf.where's gradient is too.
+    exact = tf.exp(tf.minimum(logits, limit))
+    tangent = tf.exp(limit) * (1.0 + tf.maximum(logits, limit) - limit)
+    return -0.5 * tf.where(logits > limit, tangent, exact)
+
+
+GENERATOR_LOSSES = {
+    "non_saturating": non_saturating_generator_loss,
+    "minimax": minimax_generator_loss,
+    "maximum_likelihood": maximum_likelihood_generator_loss,
+}
+
+
+def get_generator_loss(name):
+    """Returns the generator cost called `name`, one of `GENERATOR_LOSSES`.
+
+    Raises:
+        ValueError: if `name` is not one of "non_saturating", "minimax",
+            "maximum_likelihood".
+    """
+    if name not in GENERATOR_LOSSES:
+        raise ValueError(
+            "Invalid value for argument `loss`. Expected one of "
+            f"{sorted(GENERATOR_LOSSES)}. Received: loss={name!r}"
+        )
+    return GENERATOR_LOSSES[name]

@@ -1,0 +1,92 @@
+"""Figures of a GAN run: image grids and loss curves (matplotlib)."""
+
+import csv
+import math
+
+import numpy as np
+
+
+def image_grid(images, num_rows=None, padding=2):
+    """Tiles a batch of images into one image, row by row.
+
+    Args:
+        images: array `(num_images, height, width, channels)` in [-1, 1].
+        num_rows: int or None, rows of the grid; default ceil(sqrt(n)).
+        padding: int >= 0, pixels of white between tiles.
+
+    Returns:
+        float32 array `(rows * (height + padding) - padding, cols * ...,
+        channels)` in [0, 1]. Empty cells are white.
+    """
+    images = (np.clip(np.asarray(images, np.float32), -1.0, 1.0) + 1.0) / 2.0
+    count, height, width, channels = images.shape
+    rows = num_rows or math.ceil(math.sqrt(count))
+    cols = math.ceil(count / rows)
+    grid = np.ones(
+        (rows * (height + padding) - padding, cols * (width + padding) - padding, channels),
+        np.float32,
+    )
+    for index, image in enumerate(images):
+        top = (index // cols) * (height + padding)
+        left = (index % cols) * (width + padding)
+        grid[top : top + height, left : left + width] = image
+    return grid
+
+
+def save_image_grid(images, path, num_rows=None, scale=2):
+    """Writes `image_grid(images, num_rows)` as a PNG at `path`.
+
+    Args:
+        images: array `(num_images, height, width, channels)` in [-1, 1],
+            with 1 (grayscale) or 3 (RGB) channels.
+        path: str or path-like, the PNG to write.
+        num_rows: int or None, as in `image_grid`.
+        scale: int >= 1, each pixel becomes a scale x scale block.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    grid = image_grid(images, num_rows)
+    grid = grid.repeat(scale, axis=0).repeat(scale, axis=1)
+    if grid.shape[-1] == 1:
+        plt.imsave(path, grid[..., 0], cmap="gray", vmin=0.0, vmax=1.0)
+    else:
+        plt.imsave(path, grid)
+
+
+def plot_history(csv_path, png_path):
+    """Plots the metrics of a `keras.callbacks.CSVLogger` file per epoch.
+
+    Draws d_loss and g_loss (nats) in one panel, d_real and d_fake
+    (probabilities) in another, with epochs counted from 1.
+
+    Args:
+        csv_path: the CSV written by `CSVLogger`, with an `epoch` column.
+        png_path: the PNG to write.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    with open(csv_path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    epochs = [int(row["epoch"]) + 1 for row in rows]
+    fig, (loss_axes, prob_axes) = plt.subplots(1, 2, figsize=(10, 4))
+    for axes, keys, label in (
+        (loss_axes, ("d_loss", "g_loss"), "cost (nats)"),
+        (prob_axes, ("d_real", "d_fake"), "mean D output"),
+    ):
+        for key in keys:
+            if rows and key in rows[0]:
+                axes.plot(epochs, [float(row[key]) for row in rows], marker="o", label=key)
+        axes.set_xlabel("epoch")
+        axes.set_ylabel(label)
+        axes.legend()
+        axes.grid(alpha=0.3)
+    prob_axes.set_ylim(0.0, 1.0)
+    fig.tight_layout()
+    fig.savefig(png_path)
+    plt.close(fig)

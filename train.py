@@ -1,0 +1,206 @@
+"""Train a GAN on a TensorFlow Datasets image dataset and write a run directory.
+
+    python train.py                      # DCGAN on MNIST, 5 epochs, runs/mnist_dcgan
+    python train.py --architecture mlp --loss minimax --d-steps 2 --epochs 20
+
+The run directory (--output-dir) receives:
+
+    config.json         the resolved configuration
+    samples/            epoch_NNNN.png, an 8x8 grid from fixed noise per epoch
+    history.csv         d_loss, g_loss, d_real, d_fake per epoch (CSVLogger)
+    losses.png          the same, plotted
+    backup/             while training: weights, both optimizers, epoch
+    generator/          the trained generator as a SavedModel
+
+Rerunning the same command after an interruption resumes from the last
+completed epoch, both optimizers' state included. A directory that holds a
+finished run, or a run with a different configuration, is never overwritten.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+
+LOSSES = ("non_saturating", "minimax", "maximum_likelihood")
+ARCHITECTURES = ("dcgan", "mlp")
+# Keys that may differ when an interrupted run is resumed.
+RESUMABLE_CHANGES = ("epochs", "data_dir")
+
+
+def positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an int >= 1, received {text}")
+    return value
+
+
+def positive_float(text):
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a float > 0, received {text}")
+    return value
+
+
+def unit_interval(text):
+    value = float(text)
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a float in [0, 1), received {text}")
+    return value
+
+
+def image_size(text):
+    try:
+        height, width = (int(side) for side in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected HEIGHTxWIDTH, e.g. 64x64, received {text}")
+    return [height, width]
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    add = parser.add_argument
+    add("--dataset", default="mnist", help="TFDS dataset with an `image` feature (default: mnist)")
+    add("--split", default="train", help="TFDS split, slicing allowed (default: train)")
+    add("--data-dir", default=None, help="TFDS data directory (default: $TFDS_DATA_DIR or ~/tensorflow_datasets)")
+    add("--image-size", type=image_size, default=None, help="resize images to HEIGHTxWIDTH, e.g. 64x64")
+    add("--architecture", choices=ARCHITECTURES, default="dcgan", help="networks (default: dcgan)")
+    add("--width", type=positive_int, default=64, help="DCGAN channels of the widest-resolution layer (default: 64)")
+    add("--latent-dim", type=positive_int, default=100, help="size of z (default: 100)")
+    add("--loss", choices=LOSSES, default="non_saturating", help="generator cost (default: non_saturating)")
+    add("--d-steps", type=positive_int, default=1, help="discriminator updates per generator update, k (default: 1)")
+    add("--label-smoothing", type=unit_interval, default=0.0, help="one-sided: real targets become 1 - alpha (default: 0)")
+    add("--epochs", type=positive_int, default=5, help="epochs (default: 5)")
+    add("--steps-per-epoch", type=positive_int, default=None, help="generator updates per epoch (default: one pass over the data)")
+    add("--batch-size", type=positive_int, default=128, help="minibatch size m of each update (default: 128)")
+    add("--d-learning-rate", type=positive_float, default=2e-4, help="Adam learning rate of D (default: 2e-4)")
+    add("--g-learning-rate", type=positive_float, default=2e-4, help="Adam learning rate of G (default: 2e-4)")
+    add("--beta-1", type=unit_interval, default=0.5, help="Adam beta_1 of both optimizers (default: 0.5)")
+    add("--seed", type=int, default=0, help="seed of weights, noise and shuffling (default: 0)")
+    add("--output-dir", default=None, help="run directory (default: runs/<dataset>_<architecture>)")
+    add("--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras fit verbosity (default: 1, a progress bar)")
+    args = parser.parse_args(argv)
+    if args.output_dir is None:
+        args.output_dir = os.path.join("runs", f"{args.dataset.split(':')[0]}_{args.architecture}")
+    return args
+
+
+def run_config(args):
+    """The resolved configuration written to config.json."""
+    return {key: value for key, value in sorted(vars(args).items()) if key != "verbose"}
+
+
+def prepare_run_directory(config):
+    """Checks `output_dir` before anything is written; returns True to resume.
+
+    Raises SystemExit with a message, writing nothing, when the directory holds
+    a finished run or an interrupted run with another configuration.
+    """
+    directory = config["output_dir"]
+    config_path = os.path.join(directory, "config.json")
+    backup = os.path.join(directory, "backup")
+    if not os.path.exists(config_path):
+        if os.path.isdir(directory) and os.listdir(directory):
+            sys.exit(f"error: --output-dir {directory} is not empty and holds no run; choose another directory.")
+        return False
+    if not os.path.isdir(backup):
+        if os.path.exists(os.path.join(directory, "generator")):
+            sys.exit(f"error: --output-dir {directory} holds a finished run; choose another directory.")
+        return False  # stopped before its first backup: start again
+    with open(config_path) as f:
+        previous = json.load(f)
+    changed = sorted(
+        key
+        for key in set(previous) | set(config)
+        if key not in RESUMABLE_CHANGES and previous.get(key) != config.get(key)
+    )
+    if changed:
+        details = ", ".join(f"{k}: {previous.get(k)!r} -> {config.get(k)!r}" for k in changed)
+        sys.exit(
+            f"error: --output-dir {directory} holds an interrupted run with another "
+            f"configuration ({details}). Rerun it with the same flags, or choose another directory."
+        )
+    return True
+
+
+def write_json(path, value):
+    partial = f"{path}.partial"
+    with open(partial, "w") as f:
+        json.dump(value, f, indent=2)
+        f.write("\n")
+    os.replace(partial, path)
+
+
+def build_gan(args, image_shape):
+    import keras
+
+    import keras_gan
+
+    make_generator, make_discriminator = keras_gan.architectures.BUILDERS[args.architecture]
+    width = {"width": args.width} if args.architecture == "dcgan" else {}
+    gan = keras_gan.GAN(
+        make_generator(image_shape, latent_dim=args.latent_dim, **width),
+        make_discriminator(image_shape, **width),
+        seed=args.seed,
+    )
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(args.d_learning_rate, beta_1=args.beta_1),
+        g_optimizer=keras.optimizers.Adam(args.g_learning_rate, beta_1=args.beta_1),
+        loss=args.loss,
+        d_steps=args.d_steps,
+        label_smoothing=args.label_smoothing,
+    )
+    return gan
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    config = run_config(args)
+    resume = prepare_run_directory(config)
+
+    import keras
+
+    import keras_gan
+
+    keras.utils.set_random_seed(args.seed)
+    dataset = keras_gan.data.load_tfds(
+        args.dataset,
+        split=args.split,
+        batch_size=args.batch_size * args.d_steps,
+        seed=args.seed,
+        data_dir=args.data_dir,
+        image_size=args.image_size,
+    )
+    image_shape = tuple(dataset.element_spec.shape[1:])
+    gan = build_gan(args, image_shape)
+
+    directory = args.output_dir
+    os.makedirs(directory, exist_ok=True)
+    if not resume:
+        write_json(os.path.join(directory, "config.json"), config)
+    history_csv = os.path.join(directory, "history.csv")
+    callbacks = [
+        keras.callbacks.BackupAndRestore(os.path.join(directory, "backup"), delete_checkpoint=False),
+        keras.callbacks.CSVLogger(history_csv, append=resume),
+        keras_gan.callbacks.SampleGrid(os.path.join(directory, "samples"), seed=args.seed),
+    ]
+    gan.fit(
+        dataset,
+        epochs=args.epochs,
+        steps_per_epoch=args.steps_per_epoch,
+        callbacks=callbacks,
+        verbose=args.verbose,
+        shuffle=False,  # the dataset shuffles itself
+    )
+    keras_gan.export.export_generator(gan, os.path.join(directory, "generator"))
+    keras_gan.plotting.plot_history(history_csv, os.path.join(directory, "losses.png"))
+    # The run is complete only now: a crash before this line resumes.
+    shutil.rmtree(os.path.join(directory, "backup"))
+    print(f"Wrote {directory}: config.json, samples/, history.csv, losses.png, generator/")
+
+
+if __name__ == "__main__":
+    main()
