@@ -1,0 +1,94 @@
+"""train.py end to end on real MNIST: the run directory, export, resume."""
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import REPO
+from conftest import run_python
+
+TINY = ["--batch-size", "16", "--width", "4", "--steps-per-epoch", "3", "--verbose", "2"]
+
+LOAD_WITHOUT_KERAS_GAN = """
+import sys
+import tensorflow as tf
+serving = tf.saved_model.load(sys.argv[1]).signatures["serving_default"]
+images = serving(z=tf.random.normal((5, 100)))["images"]
+assert images.shape == (5, 28, 28, 1) and images.dtype == tf.float32, images
+assert float(tf.reduce_max(tf.abs(images))) <= 1.0
+assert not any(name.startswith("keras_gan") for name in sys.modules)
+print("loaded", images.shape)
+"""
+
+
+def test_train_writes_the_whole_run_directory(mnist_data_dir, tmp_path):
+    run = tmp_path / "run"
+    result = run_python(["train.py", "--epochs", "2", "--output-dir", str(run), *TINY])
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "3/3" in result.stdout  # Keras's progress output
+    assert sorted(os.listdir(run)) == ["config.json", "generator", "history.csv", "losses.png", "samples"]
+    assert sorted(os.listdir(run / "samples")) == ["epoch_0001.png", "epoch_0002.png"]
+    with open(run / "history.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert [row["epoch"] for row in rows] == ["0", "1"]
+    assert {"d_loss", "g_loss", "d_real", "d_fake"} <= set(rows[0])
+    config = json.loads((run / "config.json").read_text())
+    assert config["dataset"] == "mnist" and config["architecture"] == "dcgan" and config["epochs"] == 2
+
+    # The export loads and runs in a process that never imports keras_gan.
+    loaded = run_python(["-c", LOAD_WITHOUT_KERAS_GAN, str(run / "generator")], cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr[-3000:]
+    assert "loaded (5, 28, 28, 1)" in loaded.stdout
+
+    # Rerunning the finished run's command changes nothing.
+    before = {p: os.path.getmtime(p) for p in run.rglob("*")}
+    again = run_python(["train.py", "--epochs", "2", "--output-dir", str(run), *TINY])
+    assert again.returncode != 0 and "holds a finished run" in again.stderr
+    assert before == {p: os.path.getmtime(p) for p in run.rglob("*")}
+
+
+def test_rerun_after_a_kill_resumes_at_the_next_epoch(mnist_data_dir, tmp_path):
+    run = tmp_path / "run"
+    command = [sys.executable, "train.py", "--output-dir", str(run), *TINY]
+    metadata = run / "backup" / "training_metadata.json"
+    process = subprocess.Popen(
+        [*command, "--epochs", "1000"],
+        cwd=REPO,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while not metadata.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert metadata.exists(), "the first epoch's backup was never written"
+    done = json.loads(metadata.read_text())["epoch"]
+
+    # A different configuration is refused, and nothing is touched.
+    other = run_python(["train.py", "--output-dir", str(run), *TINY[:-2], "--verbose", "2", "--loss", "minimax"])
+    assert other.returncode != 0 and "another configuration" in other.stderr and "loss" in other.stderr
+
+    resumed = run_python([*command[1:], "--epochs", str(done + 1)])
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert f"Epoch {done + 1}/{done + 1}" in resumed.stdout
+    assert "Epoch 1/" not in resumed.stdout or done == 0
+    assert f"epoch_{done + 1:04d}.png" in os.listdir(run / "samples")
+    assert not (run / "backup").exists() and (run / "generator" / "saved_model.pb").exists()
+
+
+def test_bad_flags_fail_before_anything_is_written(tmp_path):
+    result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), "--d-steps", "0"])
+    assert result.returncode == 2 and "--d-steps" in result.stderr
+    result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), "--label-smoothing", "1"])
+    assert result.returncode == 2 and "--label-smoothing" in result.stderr
+    assert not (tmp_path / "run").exists()
