@@ -57,7 +57,9 @@ class GAN(keras.Model):
 
     A batch from `fit` holds k minibatches: with `d_steps=k`, a dataset
     batched by k * m gives k D updates on m real images each, then one G
-    update on m generated images. Batches may be images alone,
+    update on m generated images; minibatch i holds the batch's images i,
+    i + k, i + 2k, ... (the same split on any number of replicas). Batches may
+    be images alone,
     float `(batch, height, width, channels)` in [-1, 1], or tuples whose first
     element is the images (the rest, e.g. labels, is ignored).
 
@@ -436,10 +438,21 @@ class GAN(keras.Model):
             raise ValueError(f"{message} {batch} images")
         return []
 
+    def _split_minibatches(self, images):
+        """The k real minibatches of a batch: minibatch i holds rows i, i+k, ...
+
+        A strided split, not k contiguous blocks: each replica holds a
+        contiguous block of the global batch whose length is a multiple of
+        k, so the global minibatch i is the same on any number of replicas.
+        """
+        k = self.d_steps
+        rows = tf.reshape(images, tf.concat([[-1, k], tf.shape(images)[1:]], 0))
+        return tf.unstack(rows, num=k, axis=1)
+
     def train_step(self, data):
         images = self._unpack_images(data)
         with tf.control_dependencies(self._batch_size_checks(images)):
-            real_minibatches = tf.split(images, self.d_steps)
+            real_minibatches = self._split_minibatches(images)
             seeds = self._step_seeds(self.d_steps + 1)
             for real_images, seed in zip(real_minibatches, seeds):
                 self._d_step(real_images, seed)

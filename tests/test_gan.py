@@ -46,7 +46,8 @@ def reference_step(real, d_steps=1, alpha=0.0, g_cost_gradient=lambda d: -0.5 * 
     """Algorithm 1 in NumPy: k D updates (labels 1 real / 0 fake), one G update."""
     w, b, c = W, B, C
     d_losses, d_real, d_fake = [], [], []
-    for minibatch in np.split(np.asarray(real, np.float64), d_steps):
+    real = np.asarray(real, np.float64)
+    for minibatch in (real[i::d_steps] for i in range(d_steps)):  # rows i, i+k, ...
         m = len(minibatch)
         real_d, fake_d = sigmoid(w * minibatch + b), sigmoid(w * c + b)
         d_losses += list(

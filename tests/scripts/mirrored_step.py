@@ -1,0 +1,56 @@
+"""Run in a fresh process: fit one tiny GAN on 1 device and on 2 replicas.
+
+Prints one JSON line: both runs' weights and logs, and the z each replica drew.
+"""
+
+import json
+
+import tensorflow as tf
+
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+import keras_gan  # noqa: E402
+
+
+def build():
+    keras.utils.set_random_seed(0)
+    z = keras.Input((3,))
+    # A generator that ignores its noise, so both runs generate the same batch.
+    x = keras.layers.Dense(4, kernel_initializer="zeros", trainable=False)(z)
+    x = keras.layers.Dense(4, bias_initializer=keras.initializers.Constant(0.1))(x)
+    generator = keras.Model(z, keras.layers.Reshape((2, 2, 1))(x))
+    images = keras.Input((2, 2, 1))
+    discriminator = keras.Model(images, keras.layers.Dense(1)(keras.layers.Flatten()(images)))
+    gan = keras_gan.GAN(generator, discriminator, seed=0)
+    gan.compile(keras.optimizers.Adam(0.1), keras.optimizers.Adam(0.1), d_steps=2)
+    return gan
+
+
+images = np.random.default_rng(0).uniform(-1, 1, (8, 2, 2, 1)).astype("float32")
+dataset = tf.data.Dataset.from_tensors(images).repeat(3)
+out = {}
+for name, strategy in (
+    ("one_device", tf.distribute.OneDeviceStrategy("/cpu:0")),
+    ("two_replicas", tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])),
+):
+    with strategy.scope():
+        gan = build()
+    history = gan.fit(dataset, epochs=1, verbose=0)
+    out[name] = {
+        "replicas": strategy.num_replicas_in_sync,
+        "weights": [w.tolist() for w in gan.get_weights()],
+        "logs": {k: v[-1] for k, v in history.history.items()},
+    }
+
+
+@tf.function
+def draw():
+    return strategy.run(lambda: gan.sample_latent(4, gan._step_seeds(1)[0]))
+
+
+out["replica_z"] = [z.numpy().tolist() for z in strategy.experimental_local_results(draw())]
+print(json.dumps(out))
