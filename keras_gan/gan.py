@@ -371,15 +371,12 @@ class GAN(keras.Model):
                 f"images of dtype {dtype}"
             )
 
-    def _update_trackers(self, d_loss, g_loss, real_logits, fake_logits):
+    def _track_discriminator(self, d_loss, real_logits, fake_logits):
         # Per-sample values: each replica's Mean holds its own sum and count,
         # so the reduced result is the mean over the global batch.
-        if d_loss is not None:
-            self.d_loss_tracker.update_state(d_loss)
-            self.d_real_tracker.update_state(tf.sigmoid(losses.flatten_logits(real_logits)))
-            self.d_fake_tracker.update_state(tf.sigmoid(losses.flatten_logits(fake_logits)))
-        if g_loss is not None:
-            self.g_loss_tracker.update_state(g_loss)
+        self.d_loss_tracker.update_state(d_loss)
+        self.d_real_tracker.update_state(tf.sigmoid(losses.flatten_logits(real_logits)))
+        self.d_fake_tracker.update_state(tf.sigmoid(losses.flatten_logits(fake_logits)))
 
     def _d_step(self, real_images, seed):
         """One discriminator update on `real_images` and as many fakes."""
@@ -398,7 +395,7 @@ class GAN(keras.Model):
         self.d_optimizer.apply_gradients(
             zip(tape.gradient(scaled, variables), variables)
         )
-        self._update_trackers(d_loss, None, real_logits, fake_logits)
+        self._track_discriminator(d_loss, real_logits, fake_logits)
 
     def _g_step(self, batch_size, seed):
         """One generator update through the frozen discriminator."""
@@ -412,7 +409,7 @@ class GAN(keras.Model):
         self.g_optimizer.apply_gradients(
             zip(tape.gradient(scaled, variables), variables)
         )
-        self._update_trackers(None, g_loss, None, None)
+        self.g_loss_tracker.update_state(g_loss)
 
     def _batch_size_checks(self, images):
         """Checks a batch holds k minibatches; returns run-time checks, if any.
@@ -466,12 +463,12 @@ class GAN(keras.Model):
         fake_images = self.generator(z, training=False)
         real_logits = self.discriminator(real_images, training=False)
         fake_logits = self.discriminator(fake_images, training=False)
-        self._update_trackers(
+        self._track_discriminator(
             losses.discriminator_loss(real_logits, fake_logits, self.label_smoothing),
-            self.generator_loss(fake_logits),
             real_logits,
             fake_logits,
         )
+        self.g_loss_tracker.update_state(self.generator_loss(fake_logits))
         return {m.name: m.result() for m in self.metrics}
 
     # ------------------------------------------------------------------

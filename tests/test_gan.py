@@ -238,6 +238,26 @@ def test_latent_dim_is_read_from_the_generator():
     assert small_dcgan().latent_dim == 8
 
 
+class SubclassedGenerator(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = keras.layers.Dense(16)
+        self.reshape = keras.layers.Reshape((4, 4, 1))
+
+    def call(self, z):
+        return self.reshape(self.dense(z))
+
+
+def test_subclassed_generator_needs_latent_dim_and_is_shape_checked():
+    discriminator = architectures.mlp_discriminator((4, 4, 1), units=2, pieces=2)
+    with pytest.raises(ValueError, match="latent_dim.*cannot be read"):
+        keras_gan.GAN(SubclassedGenerator(), discriminator)
+    gan = keras_gan.GAN(SubclassedGenerator(), discriminator, latent_dim=3)
+    assert gan.image_shape == (4, 4, 1) and gan.generate(2, seed=0).shape == (2, 4, 4, 1)
+    with pytest.raises(ValueError, match=r"discriminator.*\(None, 4, 4, 1\).*\(None, 8, 8, 1\)"):
+        keras_gan.GAN(SubclassedGenerator(), architectures.mlp_discriminator((8, 8, 1)), latent_dim=3)
+
+
 # --- Bad input, each raised before any training step ------------------------
 
 

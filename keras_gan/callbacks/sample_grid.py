@@ -3,7 +3,6 @@
 import os
 
 import keras
-import tensorflow as tf
 
 from keras_gan import plotting
 
@@ -11,9 +10,9 @@ from keras_gan import plotting
 class SampleGrid(keras.callbacks.Callback):
     """Writes `directory/epoch_NNNN.png`, images from fixed z, every epoch.
 
-    The same `num_samples` latent vectors are used at every epoch, so the
-    grids show how one set of samples evolves. The generator runs in
-    inference mode (`training=False`). Epochs are numbered from 1, as in
+    The same `num_samples` latent vectors (`GAN.generate(num_samples,
+    seed)`) are used at every epoch, so the grids show how one set of samples
+    evolves. The generator runs in inference mode (`training=False`). Epochs are numbered from 1, as in
     `keras.callbacks.ModelCheckpoint`. Nothing is written outside
     `directory`.
 
@@ -43,18 +42,11 @@ class SampleGrid(keras.callbacks.Callback):
         self.num_samples = num_samples
         self.num_rows = num_rows
         self.seed = seed
-        self._z = None
-
-    def on_train_begin(self, logs=None):
-        self._z = self.model.sample_latent(
-            self.num_samples, tf.constant([self.seed, 0], tf.int64)
-        )
 
     def on_epoch_end(self, epoch, logs=None):
         os.makedirs(self.directory, exist_ok=True)
-        images = self.model.generator(self._z, training=False)
         plotting.save_image_grid(
-            tf.cast(images, tf.float32).numpy(),
+            self.model.generate(self.num_samples, seed=self.seed).numpy(),
             os.path.join(self.directory, f"epoch_{epoch + 1:04d}.png"),
             self.num_rows,
         )
