@@ -70,6 +70,7 @@ def plot_history(csv_path, png_path):
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     with open(csv_path, newline="") as f:
         rows = list(csv.DictReader(f))
@@ -83,6 +84,7 @@ def plot_history(csv_path, png_path):
             if rows and key in rows[0]:
                 axes.plot(epochs, [float(row[key]) for row in rows], marker="o", label=key)
         axes.set_xlabel("epoch")
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylabel(label)
         axes.legend()
         axes.grid(alpha=0.3)
