@@ -183,7 +183,11 @@ def main(argv=None):
         write_json(os.path.join(directory, "config.json"), config)
     history_csv = os.path.join(directory, "history.csv")
     callbacks = [
-        keras.callbacks.BackupAndRestore(os.path.join(directory, "backup"), delete_checkpoint=False),
+        # double_checkpoint: a kill while the backup is written leaves the
+        # previous one to resume from, not a truncated file.
+        keras.callbacks.BackupAndRestore(
+            os.path.join(directory, "backup"), delete_checkpoint=False, double_checkpoint=True
+        ),
         keras.callbacks.CSVLogger(history_csv, append=resume),
         keras_gan.callbacks.SampleGrid(os.path.join(directory, "samples"), seed=args.seed),
     ]
