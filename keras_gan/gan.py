@@ -310,8 +310,10 @@ class GAN(keras.Model):
         `fit` under a distribution strategy builds the model by calling it on
         a data batch; this is what a GAN does with one.
         """
-        images = self._unpack_images(inputs)
-        return self.discriminator(images, training=training)
+        images, labels = self._unpack(inputs)
+        return self.discriminator(
+            self._discriminator_inputs(images, labels), training=training
+        )
 
     def sample_latent(self, num_samples, seed):
         """Draws z from the prior, float32 `(num_samples, latent_dim)`.
@@ -343,9 +345,23 @@ class GAN(keras.Model):
             tf.random.experimental.stateless_fold_in(seed, i) for i in range(count)
         ]
 
-    def _unpack_images(self, data):
+    # Conditioning hooks. The unconditional game ignores labels; a conditional
+    # GAN overrides these four and reuses everything else, train_step first.
+
+    def _unpack(self, data):
+        """A batch from `fit` -> (images, labels or None), images checked."""
         images = data[0] if isinstance(data, (tuple, list)) else data
         self._check_images(images)
+        return images, None
+
+    def _fake_labels(self, labels, seed):
+        """Labels to generate with in a step, drawn from the batch's `labels`."""
+        return None
+
+    def _generator_inputs(self, z, labels):
+        return z
+
+    def _discriminator_inputs(self, images, labels):
         return images
 
     def _check_images(self, images):
@@ -378,15 +394,21 @@ class GAN(keras.Model):
         self.d_real_tracker.update_state(tf.sigmoid(losses.flatten_logits(real_logits)))
         self.d_fake_tracker.update_state(tf.sigmoid(losses.flatten_logits(fake_logits)))
 
-    def _d_step(self, real_images, seed):
-        """One discriminator update on `real_images` and as many fakes."""
-        z = self.sample_latent(tf.shape(real_images)[0], seed)
-        fake_images = _frozen_call(self.generator, z)
+    def _d_step(self, real_images, real_labels, seed):
+        """One discriminator update on a real minibatch and as many fakes."""
+        z_seed, label_seed = tf.unstack(tf.random.experimental.stateless_split(seed))
+        fake_labels = self._fake_labels(real_labels, label_seed)
+        z = self.sample_latent(tf.shape(real_images)[0], z_seed)
+        fake_images = _frozen_call(self.generator, self._generator_inputs(z, fake_labels))
         with tf.GradientTape() as tape:
             # Two calls, not one concatenated batch: with batch normalization
             # each minibatch is all real or all generated (as in DCGAN).
-            real_logits = self.discriminator(real_images, training=True)
-            fake_logits = self.discriminator(fake_images, training=True)
+            real_logits = self.discriminator(
+                self._discriminator_inputs(real_images, real_labels), training=True
+            )
+            fake_logits = self.discriminator(
+                self._discriminator_inputs(fake_images, fake_labels), training=True
+            )
             d_loss = losses.discriminator_loss(
                 real_logits, fake_logits, self.label_smoothing
             )
@@ -397,12 +419,22 @@ class GAN(keras.Model):
         )
         self._track_discriminator(d_loss, real_logits, fake_logits)
 
-    def _g_step(self, batch_size, seed):
-        """One generator update through the frozen discriminator."""
-        z = self.sample_latent(batch_size, seed)
+    def _g_step(self, real_images, real_labels, seed):
+        """One generator update through the frozen discriminator.
+
+        Generates as many samples as `real_images` holds (the minibatch size
+        m); a conditional GAN draws their labels from `real_labels`.
+        """
+        z_seed, label_seed = tf.unstack(tf.random.experimental.stateless_split(seed))
+        fake_labels = self._fake_labels(real_labels, label_seed)
+        z = self.sample_latent(tf.shape(real_images)[0], z_seed)
         with tf.GradientTape() as tape:
-            fake_images = self.generator(z, training=True)
-            fake_logits = _frozen_call(self.discriminator, fake_images)
+            fake_images = self.generator(
+                self._generator_inputs(z, fake_labels), training=True
+            )
+            fake_logits = _frozen_call(
+                self.discriminator, self._discriminator_inputs(fake_images, fake_labels)
+            )
             g_loss = self.generator_loss(fake_logits)
             scaled = self.g_optimizer.scale_loss(tf.nn.compute_average_loss(g_loss))
         variables = self.generator.trainable_variables
@@ -435,34 +467,46 @@ class GAN(keras.Model):
             raise ValueError(f"{message} {batch} images")
         return []
 
-    def _split_minibatches(self, images):
-        """The k real minibatches of a batch: minibatch i holds rows i, i+k, ...
+    def _split_minibatches(self, tensor):
+        """The k minibatches of a batch: minibatch i holds rows i, i+k, ...
 
         A strided split, not k contiguous blocks: each replica holds a
         contiguous block of the global batch whose length is a multiple of
         k, so the global minibatch i is the same on any number of replicas.
+        `None` (no labels) splits into k `None`s.
         """
         k = self.d_steps
-        rows = tf.reshape(images, tf.concat([[-1, k], tf.shape(images)[1:]], 0))
+        if tensor is None:
+            return [None] * k
+        rows = tf.reshape(tensor, tf.concat([[-1, k], tf.shape(tensor)[1:]], 0))
         return tf.unstack(rows, num=k, axis=1)
 
     def train_step(self, data):
-        images = self._unpack_images(data)
+        images, labels = self._unpack(data)
         with tf.control_dependencies(self._batch_size_checks(images)):
-            real_minibatches = self._split_minibatches(images)
+            minibatches = list(
+                zip(self._split_minibatches(images), self._split_minibatches(labels))
+            )
             seeds = self._step_seeds(self.d_steps + 1)
-            for real_images, seed in zip(real_minibatches, seeds):
-                self._d_step(real_images, seed)
-            self._g_step(tf.shape(real_minibatches[0])[0], seeds[-1])
+            for (real_images, real_labels), seed in zip(minibatches, seeds):
+                self._d_step(real_images, real_labels, seed)
+            self._g_step(*minibatches[0], seeds[-1])
         return {m.name: m.result() for m in self.metrics}
 
     def test_step(self, data):
-        real_images = self._unpack_images(data)
-        (seed,) = self._step_seeds(1)
-        z = self.sample_latent(tf.shape(real_images)[0], seed)
-        fake_images = self.generator(z, training=False)
-        real_logits = self.discriminator(real_images, training=False)
-        fake_logits = self.discriminator(fake_images, training=False)
+        real_images, real_labels = self._unpack(data)
+        z_seed, label_seed = tf.unstack(
+            tf.random.experimental.stateless_split(self._step_seeds(1)[0])
+        )
+        fake_labels = self._fake_labels(real_labels, label_seed)
+        z = self.sample_latent(tf.shape(real_images)[0], z_seed)
+        fake_images = self.generator(self._generator_inputs(z, fake_labels), training=False)
+        real_logits = self.discriminator(
+            self._discriminator_inputs(real_images, real_labels), training=False
+        )
+        fake_logits = self.discriminator(
+            self._discriminator_inputs(fake_images, fake_labels), training=False
+        )
         self._track_discriminator(
             losses.discriminator_loss(real_logits, fake_logits, self.label_smoothing),
             real_logits,
