@@ -86,18 +86,29 @@ def real_batch(values=REAL):
     ],
 )
 def test_one_step_is_algorithm_1(loss, cost, g_cost_gradient):
-    gan = compile_sgd(linear_gan(), loss=loss)
-    logs = gan.train_on_batch(real_batch(), return_dict=True)
+    logs = assert_one_step_matches({"loss": loss}, {"g_cost_gradient": g_cost_gradient})
     expected = reference_step(REAL, g_cost_gradient=g_cost_gradient)
-    # D moved by the D step alone (real labelled 1, generated 0): the G step
-    # left it unchanged. G moved by the G step alone, through the updated D.
-    np.testing.assert_allclose(weights(gan), [expected["w"], expected["b"], expected["c"]], rtol=1e-5)
     np.testing.assert_allclose(
-        [logs["d_loss"], logs["d_real"], logs["d_fake"], logs["g_loss"]],
-        [expected["d_loss"], expected["d_real"], expected["d_fake"], cost(expected["g_fake_d"])],
+        [logs["d_real"], logs["d_fake"], logs["g_loss"]],
+        [expected["d_real"], expected["d_fake"], cost(expected["g_fake_d"])],
         rtol=1e-5,
     )
-    assert gan.d_optimizer.iterations.numpy() == 1 and gan.g_optimizer.iterations.numpy() == 1
+
+
+def assert_one_step_matches(compile_kwargs, reference_kwargs):
+    """One train step against `reference_step`; returns the step's logs.
+
+    D must have moved by the D steps alone (real labelled 1, generated 0), so
+    the G step left it unchanged; G by the G step alone, through the updated D.
+    """
+    gan = compile_sgd(linear_gan(), **compile_kwargs)
+    logs = gan.train_on_batch(real_batch(), return_dict=True)
+    expected = reference_step(REAL, **reference_kwargs)
+    np.testing.assert_allclose(weights(gan), [expected["w"], expected["b"], expected["c"]], rtol=1e-5)
+    np.testing.assert_allclose(logs["d_loss"], expected["d_loss"], rtol=1e-5)
+    k = compile_kwargs.get("d_steps", 1)
+    assert gan.d_optimizer.iterations.numpy() == k and gan.g_optimizer.iterations.numpy() == 1
+    return logs
 
 
 def test_labels_are_not_inverted():
@@ -110,20 +121,11 @@ def test_labels_are_not_inverted():
 
 
 def test_d_steps_makes_k_updates_each_on_its_own_minibatch():
-    gan = compile_sgd(linear_gan(), d_steps=3)
-    logs = gan.train_on_batch(real_batch(), return_dict=True)
-    expected = reference_step(REAL, d_steps=3)
-    np.testing.assert_allclose(weights(gan), [expected["w"], expected["b"], expected["c"]], rtol=1e-5)
-    np.testing.assert_allclose(logs["d_loss"], expected["d_loss"], rtol=1e-5)
-    assert gan.d_optimizer.iterations.numpy() == 3 and gan.g_optimizer.iterations.numpy() == 1
+    assert_one_step_matches({"d_steps": 3}, {"d_steps": 3})
 
 
 def test_label_smoothing_touches_real_targets_only():
-    gan = compile_sgd(linear_gan(), label_smoothing=0.1)
-    logs = gan.train_on_batch(real_batch(), return_dict=True)
-    expected = reference_step(REAL, alpha=0.1)
-    np.testing.assert_allclose(weights(gan), [expected["w"], expected["b"], expected["c"]], rtol=1e-5)
-    np.testing.assert_allclose(logs["d_loss"], expected["d_loss"], rtol=1e-5)
+    assert_one_step_matches({"label_smoothing": 0.1}, {"alpha": 0.1})
 
 
 def small_dcgan(image_shape=(16, 16, 1), **kwargs):
