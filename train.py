@@ -74,7 +74,8 @@ def parse_args(argv=None):
     add("--d-steps", type=positive_int, default=1, help="discriminator updates per generator update, k (default: 1)")
     add("--label-smoothing", type=unit_interval, default=0.0, help="one-sided: real targets become 1 - alpha (default: 0)")
     add("--epochs", type=positive_int, default=5, help="epochs (default: 5)")
-    add("--steps-per-epoch", type=positive_int, default=None, help="generator updates per epoch (default: one pass over the data)")
+    add("--steps-per-epoch", type=positive_int, default=None, help="generator updates per epoch (default: one pass over the data, "
+        "examples // (batch size x d-steps))")
     add("--batch-size", type=positive_int, default=128, help="minibatch size m of each update (default: 128)")
     add("--d-learning-rate", type=positive_float, default=2e-4, help="Adam learning rate of D (default: 2e-4)")
     add("--g-learning-rate", type=positive_float, default=2e-4, help="Adam learning rate of G (default: 2e-4)")
@@ -166,16 +167,18 @@ def main(argv=None):
     import keras_gan
 
     keras.utils.set_random_seed(args.seed)
-    dataset = keras_gan.data.load_tfds(
-        args.dataset,
-        split=args.split,
-        batch_size=args.batch_size * args.d_steps,
-        seed=args.seed,
-        data_dir=args.data_dir,
-        image_size=args.image_size,
-    )
-    image_shape = tuple(dataset.element_spec.shape[1:])
-    gan = build_gan(args, image_shape)
+    try:
+        dataset = keras_gan.data.load_tfds(
+            args.dataset,
+            split=args.split,
+            batch_size=args.batch_size * args.d_steps,
+            seed=args.seed,
+            data_dir=args.data_dir,
+            image_size=args.image_size,
+        )
+        gan = build_gan(args, tuple(dataset.element_spec.shape[1:]))
+    except (ValueError, FileNotFoundError, RuntimeError) as error:
+        sys.exit(f"error: {error}")  # before anything is written
 
     directory = args.output_dir
     os.makedirs(directory, exist_ok=True)

@@ -92,3 +92,12 @@ def test_bad_flags_fail_before_anything_is_written(tmp_path):
     result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), "--label-smoothing", "1"])
     assert result.returncode == 2 and "--label-smoothing" in result.stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_bad_dataset_or_shape_fails_with_a_message_before_anything_is_written(mnist_data_dir, tmp_path):
+    result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), "--dataset", "no_such_dataset"])
+    assert result.returncode == 1 and "error: Invalid value for argument `name`" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), "--image-size", "27x27"])
+    assert result.returncode == 1 and "error: Invalid value for argument `image_shape`" in result.stderr
+    assert not (tmp_path / "run").exists()
