@@ -63,6 +63,11 @@ class GAN(keras.Model):
     float `(batch, height, width, channels)` in [-1, 1], or tuples whose first
     element is the images (the rest, e.g. labels, is ignored).
 
+    A conditional game reuses this `train_step`: a subclass overrides only
+    `_unpack` (labels from the batch), `_fake_labels` (the labels to generate
+    with, drawn from the batch's), `_generator_inputs` and
+    `_discriminator_inputs` (how z, images and labels enter the networks).
+
     Losses are summed over samples and divided by the global batch size, so
     gradients and the logged metrics are the same on one device and under any
     `tf.distribute` strategy. Noise is drawn per replica.
