@@ -8,8 +8,6 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 from conftest import REPO
 from conftest import run_python
 
