@@ -76,3 +76,14 @@ def test_load_tfds_errors(mnist_data_dir, tmp_path):
     # Not prepared where it is looked for, and downloads are off: no traffic.
     with pytest.raises(FileNotFoundError, match="'mnist' is not prepared.*TFDS_DATA_DIR"):
         data.load_tfds("mnist", data_dir=str(tmp_path), download=False)
+
+
+def test_load_tfds_explains_a_failed_download(tmp_path, monkeypatch):
+    import tensorflow_datasets as tfds
+
+    def offline(self, *args, **kwargs):  # stands in for the network: no traffic
+        raise ConnectionError("no route to host")
+
+    monkeypatch.setattr(tfds.core.DatasetBuilder, "download_and_prepare", offline)
+    with pytest.raises(RuntimeError, match="'mnist' is not prepared.*could not be downloaded.*ConnectionError: no route"):
+        data.load_tfds("mnist", data_dir=str(tmp_path))
