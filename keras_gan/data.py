@@ -12,6 +12,8 @@ import math
 import numpy as np
 import tensorflow as tf
 
+from keras_gan.validation import check_positive_int
+
 DEFAULT_CACHE_LIMIT_BYTES = 2 * 1024**3
 DEFAULT_SHUFFLE_BUFFER = 10_000
 
@@ -47,11 +49,7 @@ def _pipeline(images, batch_size, shuffle, seed, cache, shuffle_buffer, prepare)
 
 
 def _check_batch_size(batch_size, num_examples):
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(
-            "Invalid value for argument `batch_size`. Expected a positive int. "
-            f"Received: batch_size={batch_size!r}"
-        )
+    check_positive_int("batch_size", batch_size)
     if num_examples is not None and batch_size > num_examples:
         raise ValueError(
             "Invalid value for argument `batch_size`. Expected at most the "

@@ -7,6 +7,7 @@ import keras
 import tensorflow as tf
 
 from keras_gan import losses
+from keras_gan.validation import check_positive_int
 
 LATENT_PRIORS = ("normal", "uniform")
 
@@ -233,11 +234,7 @@ class GAN(keras.Model):
                     f"{kwargs[key]!r}"
                 )
         losses.get_generator_loss(loss)
-        if isinstance(d_steps, bool) or not isinstance(d_steps, int) or d_steps < 1:
-            raise ValueError(
-                "Invalid value for argument `d_steps`. Expected an int >= 1 "
-                f"(k of Algorithm 1). Received: d_steps={d_steps!r}"
-            )
+        d_steps = check_positive_int("d_steps", d_steps, "k of Algorithm 1")
         losses.check_label_smoothing(label_smoothing)
         if d_optimizer is g_optimizer and not isinstance(d_optimizer, str):
             raise ValueError(
@@ -399,11 +396,15 @@ class GAN(keras.Model):
         self.d_real_tracker.update_state(tf.sigmoid(losses.flatten_logits(real_logits)))
         self.d_fake_tracker.update_state(tf.sigmoid(losses.flatten_logits(fake_logits)))
 
+    def _draw_fakes(self, real_images, real_labels, seed):
+        """z and labels for as many generated samples as `real_images` holds."""
+        z_seed, label_seed = tf.unstack(tf.random.experimental.stateless_split(seed))
+        z = self.sample_latent(tf.shape(real_images)[0], z_seed)
+        return z, self._fake_labels(real_labels, label_seed)
+
     def _d_step(self, real_images, real_labels, seed):
         """One discriminator update on a real minibatch and as many fakes."""
-        z_seed, label_seed = tf.unstack(tf.random.experimental.stateless_split(seed))
-        fake_labels = self._fake_labels(real_labels, label_seed)
-        z = self.sample_latent(tf.shape(real_images)[0], z_seed)
+        z, fake_labels = self._draw_fakes(real_images, real_labels, seed)
         fake_images = _frozen_call(self.generator, self._generator_inputs(z, fake_labels))
         with tf.GradientTape() as tape:
             # Two calls, not one concatenated batch: with batch normalization
@@ -430,9 +431,7 @@ class GAN(keras.Model):
         Generates as many samples as `real_images` holds (the minibatch size
         m); a conditional GAN draws their labels from `real_labels`.
         """
-        z_seed, label_seed = tf.unstack(tf.random.experimental.stateless_split(seed))
-        fake_labels = self._fake_labels(real_labels, label_seed)
-        z = self.sample_latent(tf.shape(real_images)[0], z_seed)
+        z, fake_labels = self._draw_fakes(real_images, real_labels, seed)
         with tf.GradientTape() as tape:
             fake_images = self.generator(
                 self._generator_inputs(z, fake_labels), training=True
@@ -500,11 +499,7 @@ class GAN(keras.Model):
 
     def test_step(self, data):
         real_images, real_labels = self._unpack(data)
-        z_seed, label_seed = tf.unstack(
-            tf.random.experimental.stateless_split(self._step_seeds(1)[0])
-        )
-        fake_labels = self._fake_labels(real_labels, label_seed)
-        z = self.sample_latent(tf.shape(real_images)[0], z_seed)
+        z, fake_labels = self._draw_fakes(real_images, real_labels, self._step_seeds(1)[0])
         fake_images = self.generator(self._generator_inputs(z, fake_labels), training=False)
         real_logits = self.discriminator(
             self._discriminator_inputs(real_images, real_labels), training=False
@@ -540,12 +535,8 @@ class GAN(keras.Model):
         Raises:
             ValueError: if `num_samples` or `batch_size` is not a positive int.
         """
-        for name, value in (("num_samples", num_samples), ("batch_size", batch_size)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(
-                    f"Invalid value for argument `{name}`. Expected a positive "
-                    f"int. Received: {name}={value!r}"
-                )
+        num_samples = check_positive_int("num_samples", num_samples)
+        batch_size = check_positive_int("batch_size", batch_size)
         if seed is None:
             seed = random.randrange(2**31)
         z = self.sample_latent(num_samples, tf.constant([seed, 0], tf.int64))

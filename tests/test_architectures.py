@@ -104,7 +104,7 @@ def test_maxout_takes_the_max_over_pieces():
 
 @pytest.mark.parametrize("units, pieces", [(0, 5), (240, 0), (2.5, 2)])
 def test_maxout_rejects_bad_sizes(units, pieces):
-    with pytest.raises(ValueError, match="Expected a positive integer"):
+    with pytest.raises(ValueError, match="Expected a positive int"):
         Maxout(units, pieces)
 
 

@@ -21,7 +21,8 @@ width=128 at 64x64 gives the paper's 1024-512-256-128 generator.
 
 import keras
 
-from keras_gan.architectures.shapes import check_image_shape
+from keras_gan.validation import check_image_shape
+from keras_gan.validation import check_positive_int
 
 KERNEL_SIZE = 5
 MIN_BASE_SIDE = 4
@@ -61,14 +62,6 @@ def resolution_steps(image_shape):
     return n
 
 
-def _check_width(width):
-    if not isinstance(width, int) or width < 1:
-        raise ValueError(
-            "Invalid value for argument `width`. Expected a positive integer "
-            f"(channels of the widest-resolution layer). Received: width={width!r}"
-        )
-
-
 def dcgan_generator(
     image_shape=(28, 28, 1), latent_dim=100, width=64, name="dcgan_generator"
 ):
@@ -94,7 +87,7 @@ def dcgan_generator(
         Radford et al. 2015, arXiv:1511.06434, section 3 and Figure 1.
     """
     image_shape = check_image_shape(image_shape)
-    _check_width(width)
+    width = check_positive_int("width", width, "channels of the widest-resolution layer")
     n = resolution_steps(image_shape)
     base_height, base_width = image_shape[0] // 2**n, image_shape[1] // 2**n
 
@@ -152,7 +145,7 @@ def dcgan_discriminator(image_shape=(28, 28, 1), width=64, name="dcgan_discrimin
         Radford et al. 2015, arXiv:1511.06434, section 3.
     """
     image_shape = check_image_shape(image_shape)
-    _check_width(width)
+    width = check_positive_int("width", width, "channels of the widest-resolution layer")
     n = resolution_steps(image_shape)
 
     images = keras.Input(image_shape, name="images")

@@ -2,6 +2,8 @@
 
 import keras
 
+from keras_gan.validation import check_positive_int
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class Maxout(keras.layers.Layer):
@@ -18,7 +20,7 @@ class Maxout(keras.layers.Layer):
     Input shape: `(batch, input_dim)`. Output shape: `(batch, units)`.
 
     Raises:
-        ValueError: if `units` or `pieces` is not a positive integer.
+        ValueError: if `units` or `pieces` is not a positive int.
 
     Reference:
         Goodfellow et al. 2013, "Maxout Networks", ICML, equation 1;
@@ -35,14 +37,8 @@ class Maxout(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        for name, value in (("units", units), ("pieces", pieces)):
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(
-                    f"Invalid value for argument `{name}`. Expected a positive "
-                    f"integer. Received: {name}={value!r}"
-                )
-        self.units = units
-        self.pieces = pieces
+        self.units = check_positive_int("units", units)
+        self.pieces = check_positive_int("pieces", pieces)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
 

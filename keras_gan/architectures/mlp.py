@@ -11,7 +11,7 @@ import math
 import keras
 
 from keras_gan.architectures.maxout import Maxout
-from keras_gan.architectures.shapes import check_image_shape
+from keras_gan.validation import check_image_shape
 
 
 def mlp_generator(
@@ -84,7 +84,7 @@ def mlp_discriminator(
 
     Raises:
         ValueError: if `image_shape` is not three positive ints, or `units`
-            or `pieces` is not a positive integer.
+            or `pieces` is not a positive int.
 
     Reference:
         Goodfellow et al. 2014, section 5; goodfeli/adversarial `mnist.yaml`.

@@ -5,6 +5,7 @@ import os
 import keras
 
 from keras_gan import plotting
+from keras_gan.validation import check_positive_int
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -33,13 +34,8 @@ class SampleGrid(keras.callbacks.Callback):
 
     def __init__(self, directory, num_samples=64, num_rows=None, seed=0):
         super().__init__()
-        if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
-            raise ValueError(
-                "Invalid value for argument `num_samples`. Expected a positive "
-                f"int. Received: num_samples={num_samples!r}"
-            )
         self.directory = os.fspath(directory)
-        self.num_samples = num_samples
+        self.num_samples = check_positive_int("num_samples", num_samples)
         self.num_rows = num_rows
         self.seed = seed
 
