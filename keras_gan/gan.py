@@ -233,7 +233,7 @@ class GAN(keras.Model):
                     f"steps_per_execution or run_eagerly. Received: {key}="
                     f"{kwargs[key]!r}"
                 )
-        losses.get_generator_loss(loss)
+        generator_loss = losses.get_generator_loss(loss)
         d_steps = check_positive_int("d_steps", d_steps, "k of Algorithm 1")
         losses.check_label_smoothing(label_smoothing)
         if d_optimizer is g_optimizer and not isinstance(d_optimizer, str):
@@ -254,7 +254,7 @@ class GAN(keras.Model):
         self.loss_name = loss
         self.d_steps = d_steps
         self.label_smoothing = float(label_smoothing)
-        self.generator_loss = losses.get_generator_loss(loss)
+        self.generator_loss = generator_loss
 
     def get_compile_config(self):
         if not self.compiled:
@@ -312,10 +312,7 @@ class GAN(keras.Model):
         `fit` under a distribution strategy builds the model by calling it on
         a data batch; this is what a GAN does with one.
         """
-        images, labels = self._unpack(inputs)
-        return self.discriminator(
-            self._discriminator_inputs(images, labels), training=training
-        )
+        return self._discriminate(*self._unpack(inputs), training=training)
 
     def sample_latent(self, num_samples, seed):
         """Draws z from the prior, float32 `(num_samples, latent_dim)`.
@@ -366,6 +363,12 @@ class GAN(keras.Model):
     def _discriminator_inputs(self, images, labels):
         return images
 
+    def _discriminate(self, images, labels, training):
+        """D's logits on `images` (with their `labels` when conditional)."""
+        return self.discriminator(
+            self._discriminator_inputs(images, labels), training=training
+        )
+
     def _check_images(self, images):
         """Raises before any step when a batch cannot be fed to D."""
         dtype = keras.backend.standardize_dtype(images.dtype)
@@ -409,12 +412,8 @@ class GAN(keras.Model):
         with tf.GradientTape() as tape:
             # Two calls, not one concatenated batch: with batch normalization
             # each minibatch is all real or all generated (as in DCGAN).
-            real_logits = self.discriminator(
-                self._discriminator_inputs(real_images, real_labels), training=True
-            )
-            fake_logits = self.discriminator(
-                self._discriminator_inputs(fake_images, fake_labels), training=True
-            )
+            real_logits = self._discriminate(real_images, real_labels, training=True)
+            fake_logits = self._discriminate(fake_images, fake_labels, training=True)
             d_loss = losses.discriminator_loss(
                 real_logits, fake_logits, self.label_smoothing
             )
@@ -501,12 +500,8 @@ class GAN(keras.Model):
         real_images, real_labels = self._unpack(data)
         z, fake_labels = self._draw_fakes(real_images, real_labels, self._step_seeds(1)[0])
         fake_images = self.generator(self._generator_inputs(z, fake_labels), training=False)
-        real_logits = self.discriminator(
-            self._discriminator_inputs(real_images, real_labels), training=False
-        )
-        fake_logits = self.discriminator(
-            self._discriminator_inputs(fake_images, fake_labels), training=False
-        )
+        real_logits = self._discriminate(real_images, real_labels, training=False)
+        fake_logits = self._discriminate(fake_images, fake_labels, training=False)
         self._track_discriminator(
             losses.discriminator_loss(real_logits, fake_logits, self.label_smoothing),
             real_logits,
