@@ -60,9 +60,9 @@ class GAN(keras.Model):
     batched by k * m gives k D updates on m real images each, then one G
     update on m generated images; minibatch i holds the batch's images i,
     i + k, i + 2k, ... (the same split on any number of replicas). Batches may
-    be images alone,
-    float `(batch, height, width, channels)` in [-1, 1], or tuples whose first
-    element is the images (the rest, e.g. labels, is ignored).
+    be images alone, float `(batch, height, width, channels)` in [-1, 1], or
+    tuples whose first element is the images (the rest, e.g. labels, is
+    ignored).
 
     A conditional game reuses this `train_step`: a subclass overrides only
     `_unpack` (labels from the batch), `_fake_labels` (the labels to generate

@@ -13,9 +13,9 @@ class SampleGrid(keras.callbacks.Callback):
 
     The same `num_samples` latent vectors (`GAN.generate(num_samples,
     seed)`) are used at every epoch, so the grids show how one set of samples
-    evolves. The generator runs in inference mode (`training=False`). Epochs are numbered from 1, as in
-    `keras.callbacks.ModelCheckpoint`. Nothing is written outside
-    `directory`.
+    evolves. The generator runs in inference mode (`training=False`). Epochs
+    are numbered from 1, as in `keras.callbacks.ModelCheckpoint`. Nothing is
+    written outside `directory`.
 
     Args:
         directory: str or path-like, created if missing.
