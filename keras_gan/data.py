@@ -34,6 +34,22 @@ def scale_images(images, value_range=(0.0, 255.0)):
     return (images - low) * (2.0 / (high - low)) - 1.0
 
 
+def to_uint8(images):
+    """Maps images from [-1, 1] to uint8 pixels in [0, 255], the inverse of
+    `scale_images`.
+
+    Args:
+        images: a float tensor of any shape; values outside [-1, 1] are
+            clipped.
+
+    Returns:
+        uint8 tensor of the same shape: -1 -> 0, 1 -> 255, rounded to the
+        nearest integer.
+    """
+    images = tf.clip_by_value(tf.cast(images, tf.float32), -1.0, 1.0)
+    return tf.cast(tf.round((images + 1.0) * 127.5), tf.uint8)
+
+
 def _pipeline(images, batch_size, shuffle, seed, cache, shuffle_buffer, prepare):
     """Cache raw pixels, shuffle, `prepare` (scale, resize), batch, prefetch."""
     if cache:

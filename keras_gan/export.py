@@ -6,16 +6,26 @@ import shutil
 import keras
 import tensorflow as tf
 
+from keras_gan.data import to_uint8
+
 
 def export_generator(gan, path):
     """Writes the generator of `gan` as a TensorFlow SavedModel at `path`.
 
-    The SavedModel's `serving_default` signature takes `z`, float32
-    `(None, latent_dim)`, and returns `{"images": float32 (None, height,
-    width, channels)}` in the generator's output range ([-1, 1] for the
-    built-in generators), computed in inference mode. It loads with
-    `tf.saved_model.load(path)` in a process that never imports keras_gan or
-    keras, and serves with TensorFlow Serving.
+    Two signatures, both computed in inference mode and returning
+    `{"images": float32 (n, height, width, channels) in [-1, 1] (the
+    generator's output range), "images_uint8": uint8, same shape, in
+    [0, 255]}` (`keras_gan.data.to_uint8` of `images`):
+
+    - `serving_default(z)`: z float32 `(n, latent_dim)`, latent vectors.
+    - `sample(num_samples, seed)`: int32 scalars; draws `num_samples` latent
+      vectors from the GAN's prior with the stateless seed `seed`, so the
+      same seed gives the same images, equal to `gan.generate(num_samples,
+      seed=seed)`.
+
+    The SavedModel loads with `tf.saved_model.load(path)` in a process that
+    never imports keras_gan or keras, serves with TensorFlow Serving, and is
+    listed by `saved_model_cli show --dir PATH --all`.
 
     The export is written to a temporary directory beside `path` first and
     moved into place only when complete, so an existing export at `path` is
@@ -31,24 +41,49 @@ def export_generator(gan, path):
     Example:
         ```python
         keras_gan.export.export_generator(gan, "run/generator")
-        serving = tf.saved_model.load("run/generator").signatures["serving_default"]
-        images = serving(z=tf.random.normal((16, 100)))["images"]
+        exported = tf.saved_model.load("run/generator")
+        images = exported.signatures["serving_default"](
+            z=tf.random.normal((16, 100)))["images_uint8"]
+        images = exported.signatures["sample"](
+            num_samples=tf.constant(16), seed=tf.constant(0))["images"]
         ```
     """
     path = os.fspath(path)
     generator = gan.generator
 
-    def serve(z):
-        images = generator(z, training=False)
-        return {"images": tf.cast(images, tf.float32)}
+    def outputs(z):
+        images = tf.cast(generator(z, training=False), tf.float32)
+        return {"images": images, "images_uint8": to_uint8(images)}
+
+    def sample(num_samples, seed):
+        check = tf.debugging.assert_positive(
+            num_samples, message="Invalid value for input `num_samples`. Expected an int >= 1."
+        )
+        with tf.control_dependencies([check]):
+            seed = tf.stack([tf.cast(seed, tf.int64), tf.constant(0, tf.int64)])
+            return outputs(gan.sample_latent(num_samples, seed))
 
     archive = keras.export.ExportArchive()
     archive.track(generator)
     archive.add_endpoint(
         name="serving_default",
-        fn=serve,
+        fn=outputs,
         input_signature=[tf.TensorSpec((None, gan.latent_dim), tf.float32, name="z")],
     )
+    archive.add_endpoint(
+        name="sample",
+        fn=sample,
+        input_signature=[
+            tf.TensorSpec((), tf.int32, name="num_samples"),
+            tf.TensorSpec((), tf.int32, name="seed"),
+        ],
+    )
+    _write_atomically(archive, path)
+    return path
+
+
+def _write_atomically(archive, path):
+    """Writes `archive` to `path.partial`, then swaps it in for `path`."""
     staging = f"{path.rstrip(os.sep)}.partial"
     if os.path.exists(staging):
         shutil.rmtree(staging)
@@ -60,5 +95,3 @@ def export_generator(gan, path):
         shutil.rmtree(previous)
     else:
         os.replace(staging, path)
-    return path
-

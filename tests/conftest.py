@@ -27,6 +27,17 @@ def mnist_data_dir():
     return directory
 
 
+def tiny_dcgan(image_shape=(8, 8, 1), latent_dim=4, seed=0):
+    """A DCGAN small enough for unit tests (a few hundred weights)."""
+    import keras_gan
+
+    return keras_gan.GAN(
+        keras_gan.architectures.dcgan_generator(image_shape, latent_dim=latent_dim, width=2),
+        keras_gan.architectures.dcgan_discriminator(image_shape, width=2),
+        seed=seed,
+    )
+
+
 def run_python(args, cwd=REPO, timeout=600, **kwargs):
     """Runs `python ARGS` in a fresh process with quiet TF logs."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **kwargs.pop("env", {})}

@@ -87,3 +87,11 @@ def test_load_tfds_explains_a_failed_download(tmp_path, monkeypatch):
     monkeypatch.setattr(tfds.core.DatasetBuilder, "download_and_prepare", offline)
     with pytest.raises(RuntimeError, match="'mnist' is not prepared.*could not be downloaded.*ConnectionError: no route"):
         data.load_tfds("mnist", data_dir=str(tmp_path))
+
+
+def test_to_uint8_inverts_scale_images_and_clips():
+    images = tf.constant([-2.0, -1.0, -0.999, 0.0, 0.5, 1.0, 3.0])
+    # (x + 1) * 127.5, rounded (half to even: 127.5 -> 128), clipped to [0, 255].
+    np.testing.assert_array_equal(data.to_uint8(images).numpy(), [0, 0, 0, 128, 191, 255, 255])
+    pixels = tf.range(256, dtype=tf.int32)
+    np.testing.assert_array_equal(data.to_uint8(data.scale_images(pixels)).numpy(), np.arange(256))
