@@ -1,5 +1,7 @@
 """`GAN`: the adversarial game of Goodfellow et al. 2014 as a `keras.Model`."""
 
+import copy
+import inspect
 import math
 import random
 
@@ -44,6 +46,25 @@ def _static_shape(model, which):
     return tuple(tensors[0].shape[1:])
 
 
+def _check_callback(callback):
+    """Raises for a Keras callback that would address `model.optimizer`."""
+    uses_optimizer = isinstance(
+        callback,
+        (keras.callbacks.LearningRateScheduler, keras.callbacks.ReduceLROnPlateau),
+    ) or (
+        isinstance(callback, keras.callbacks.TensorBoard)
+        and callback.write_steps_per_second
+    )
+    if uses_optimizer:
+        raise ValueError(
+            "Invalid callback for GAN.fit. Expected callbacks that leave "
+            "`model.optimizer` alone: a GAN has `d_optimizer` and "
+            "`g_optimizer` instead. Wrap it in keras_gan.callbacks.ForPlayer("
+            "callback, 'discriminator' or 'generator'). Received: "
+            f"{type(callback).__name__}"
+        )
+
+
 @keras.saving.register_keras_serializable(package="keras_gan")
 class GAN(keras.Model):
     """A generative adversarial network trained by `fit`: Algorithm 1 of 2014.
@@ -79,6 +100,9 @@ class GAN(keras.Model):
             1/2 log 2 ~ 0.347).
         d_real: mean D(x) on real images, a probability in [0, 1].
         d_fake: mean D(G(z)) on generated images, in [0, 1].
+        loss: d_loss + g_loss. Not a cost either player minimizes; it is
+            there for Keras callbacks that watch `loss` (TerminateOnNaN
+            stops when it turns NaN or inf, i.e. when either cost does).
 
     Args:
         generator: a built `keras.Model` from z, float `(batch, latent_dim)`,
@@ -289,10 +313,53 @@ class GAN(keras.Model):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
+        # A deep copy: deserializing empties the nested networks' configs.
+        config = copy.deepcopy(config)
         for key in ("generator", "discriminator"):
             config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
+
+    # Keras saves no SeedGenerator state (`save`, `save_weights`,
+    # BackupAndRestore): a reloaded or resumed GAN would draw again the noise
+    # and dropout masks of its first steps. The GAN saves them itself.
+    SEED_KEY = "seed_state_{}"
+
+    def _seed_states(self):
+        """Every RNG state of the game: the noise's, then the networks'."""
+        networks = (
+            self.generator.non_trainable_variables
+            + self.discriminator.non_trainable_variables
+        )
+        return [self.seed_generator.state] + [v for v in networks if "int" in v.dtype]
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        for i, state in enumerate(self._seed_states()):
+            store[self.SEED_KEY.format(i)] = state
+
+    def load_own_variables(self, store):
+        states = {self.SEED_KEY.format(i): v for i, v in enumerate(self._seed_states())}
+        for key, state in states.items():
+            if key in store:  # absent from files of older versions
+                state.assign(store[key])
+        super().load_own_variables(
+            {key: store[key] for key in store.keys() if key not in states}
+        )
+
+    def fit(self, *args, **kwargs):
+        """`keras.Model.fit`, after checking the callbacks suit a GAN.
+
+        Raises:
+            ValueError: before training, for a Keras callback that changes
+                or reads `model.optimizer`, which a GAN does not have
+                (`LearningRateScheduler`, `ReduceLROnPlateau`, `TensorBoard`
+                with `write_steps_per_second`), unless it is wrapped in
+                `keras_gan.callbacks.ForPlayer`.
+        """
+        bound = inspect.signature(keras.Model.fit).bind(self, *args, **kwargs)
+        for callback in bound.arguments.get("callbacks") or []:
+            _check_callback(callback)
+        return super().fit(*args, **kwargs)
 
     @property
     def metrics(self):
@@ -494,7 +561,7 @@ class GAN(keras.Model):
             for (real_images, real_labels), seed in zip(minibatches, seeds):
                 self._d_step(real_images, real_labels, seed)
             self._g_step(*minibatches[0], seeds[-1])
-        return {m.name: m.result() for m in self.metrics}
+        return self._logs()
 
     def test_step(self, data):
         real_images, real_labels = self._unpack(data)
@@ -508,7 +575,14 @@ class GAN(keras.Model):
             fake_logits,
         )
         self.g_loss_tracker.update_state(self.generator_loss(fake_logits))
-        return {m.name: m.result() for m in self.metrics}
+        return self._logs()
+
+    def _logs(self):
+        logs = {m.name: m.result() for m in self.metrics}
+        # Not a cost either player minimizes: a value for the Keras callbacks
+        # that watch `loss` (TerminateOnNaN), NaN or inf when either cost is.
+        logs["loss"] = logs["d_loss"] + logs["g_loss"]
+        return logs
 
     # ------------------------------------------------------------------
     # Sampling
@@ -531,12 +605,35 @@ class GAN(keras.Model):
             ValueError: if `num_samples` or `batch_size` is not a positive int.
         """
         num_samples = check_positive_int("num_samples", num_samples)
-        batch_size = check_positive_int("batch_size", batch_size)
         if seed is None:
             seed = random.randrange(2**31)
         z = self.sample_latent(num_samples, tf.constant([seed, 0], tf.int64))
+        return self.generate_from_latent(z, batch_size)
+
+    def generate_from_latent(self, z, batch_size=256):
+        """The generator's images for given latent vectors, in inference mode.
+
+        Args:
+            z: float array or tensor `(num_samples, latent_dim)`, e.g. from
+                `sample_latent` or `keras_gan.latent.interpolate`.
+            batch_size: int >= 1, images per generator call (bounds memory).
+
+        Returns:
+            float32 tensor `(num_samples, height, width, channels)`.
+
+        Raises:
+            ValueError: if `z` is not of shape `(num_samples, latent_dim)` or
+                `batch_size` is not a positive int.
+        """
+        batch_size = check_positive_int("batch_size", batch_size)
+        z = tf.convert_to_tensor(z, tf.float32)
+        if len(z.shape) != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(
+                "Invalid value for argument `z`. Expected shape (num_samples, "
+                f"{self.latent_dim}). Received: z of shape {tuple(z.shape)}"
+            )
         chunks = [
             tf.cast(self.generator(z[i : i + batch_size], training=False), tf.float32)
-            for i in range(0, num_samples, batch_size)
+            for i in range(0, z.shape[0], batch_size)
         ]
         return tf.concat(chunks, axis=0)

@@ -4,21 +4,23 @@
 import numbers
 
 
-def check_positive_int(name, value, meaning=""):
-    """Returns `value` as an int if it is an integer >= 1 (not a bool).
+def check_positive_int(name, value, meaning="", minimum=1):
+    """Returns `value` as an int if it is an integer >= `minimum` (not a bool).
 
     Args:
         name: the argument's name, for the message.
         value: the value received.
         meaning: optional words on what the int counts, for the message.
+        minimum: int >= 1, the smallest value allowed.
 
     Raises:
         ValueError: otherwise.
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        expected = "a positive int" if minimum == 1 else f"an int >= {minimum}"
         detail = f" ({meaning})" if meaning else ""
         raise ValueError(
-            f"Invalid value for argument `{name}`. Expected a positive int{detail}. "
+            f"Invalid value for argument `{name}`. Expected {expected}{detail}. "
             f"Received: {name}={value!r}"
         )
     return int(value)

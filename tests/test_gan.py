@@ -198,11 +198,15 @@ def test_fit_reports_the_four_metrics_and_evaluate_the_same():
     images = np.random.default_rng(0).uniform(-1, 1, (32, 16, 16, 1)).astype("float32")
     dataset = tf.data.Dataset.from_tensor_slices(images).batch(8)
     history = gan.fit(dataset, epochs=2, verbose=0)
-    assert sorted(history.history) == ["d_fake", "d_loss", "d_real", "g_loss"]
+    assert sorted(history.history) == ["d_fake", "d_loss", "d_real", "g_loss", "loss"]
     assert all(len(v) == 2 and all(np.isfinite(v)) for v in history.history.values())
+    # `loss`, for callbacks such as TerminateOnNaN, is the sum of both costs.
+    np.testing.assert_allclose(
+        history.history["loss"], np.add(history.history["d_loss"], history.history["g_loss"]), rtol=1e-6
+    )
     assert gan.d_optimizer.iterations.numpy() == 8 and gan.g_optimizer.iterations.numpy() == 8
     results = gan.evaluate(dataset, verbose=0, return_dict=True)
-    assert sorted(results) == ["d_fake", "d_loss", "d_real", "g_loss"]
+    assert sorted(results) == ["d_fake", "d_loss", "d_real", "g_loss", "loss"]
     assert 0.0 <= results["d_real"] <= 1.0 and 0.0 <= results["d_fake"] <= 1.0
 
 
