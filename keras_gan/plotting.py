@@ -2,6 +2,7 @@
 
 import csv
 import math
+import os
 
 import numpy as np
 
@@ -50,10 +51,36 @@ def save_image_grid(images, path, num_rows=None, scale=2):
 
     grid = image_grid(images, num_rows)
     grid = grid.repeat(scale, axis=0).repeat(scale, axis=1)
+    # Written beside `path` and renamed: a kill never leaves half a PNG.
+    partial = f"{os.fspath(path)}.partial"
     if grid.shape[-1] == 1:
-        plt.imsave(path, grid[..., 0], cmap="gray", vmin=0.0, vmax=1.0)
+        plt.imsave(partial, grid[..., 0], cmap="gray", vmin=0.0, vmax=1.0, format="png")
     else:
-        plt.imsave(path, grid)
+        plt.imsave(partial, grid, format="png")
+    os.replace(partial, path)
+
+
+def save_gif(png_paths, path, frame_duration=0.5):
+    """Writes the PNGs at `png_paths`, in order, as an animated GIF at `path`.
+
+    Args:
+        png_paths: list of str or path-like, the frames; at least one.
+        path: str or path-like, the GIF to write (atomically).
+        frame_duration: float > 0, seconds per frame. The GIF loops.
+    """
+    from PIL import Image
+
+    frames = [Image.open(p).convert("RGB") for p in png_paths]
+    partial = f"{os.fspath(path)}.partial"
+    frames[0].save(
+        partial,
+        format="GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=int(round(frame_duration * 1000)),
+        loop=0,
+    )
+    os.replace(partial, path)
 
 
 def plot_history(csv_path, png_path):

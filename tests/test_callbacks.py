@@ -1,15 +1,39 @@
-"""SampleGrid and the plotting helpers behind it."""
+"""keras_gan's callbacks and the plotting helpers behind them."""
 
 import csv
+import os
 
 import keras
 import matplotlib.image
 import numpy as np
+import PIL.Image
 import pytest
+import tensorflow as tf
 
 import keras_gan
 from keras_gan import architectures
 from keras_gan import plotting
+from conftest import tiny_dcgan
+
+IMAGES = np.random.default_rng(0).uniform(-1, 1, (8, 8, 8, 1)).astype("float32")
+
+
+def fitted(callbacks, epochs=2, gan=None, **kwargs):
+    """A tiny GAN fitted on 8 images in batches of 4 (2 steps per epoch)."""
+    gan = gan or tiny_dcgan()
+    if not gan.compiled:
+        gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    history = gan.fit(IMAGES, batch_size=4, epochs=epochs, verbose=0, shuffle=False, callbacks=callbacks, **kwargs)
+    return gan, history
+
+
+def read_png(path):
+    return matplotlib.image.imread(path)[..., 0]
+
+
+def expected_png(images, num_rows=None):
+    """What save_image_grid writes: the grid, each pixel a 2x2 block."""
+    return plotting.image_grid(images.numpy(), num_rows)[..., 0].repeat(2, 0).repeat(2, 1)
 
 
 def test_image_grid_tiles_row_by_row_with_white_padding():
@@ -55,3 +79,120 @@ def test_plot_history_writes_a_png(tmp_path):
         writer.writerows([[0, 0.3, 0.6, 0.7, 0.5], [1, 0.4, 0.65, 0.6, 0.4]])
     plotting.plot_history(path, tmp_path / "losses.png")
     assert matplotlib.image.imread(tmp_path / "losses.png").shape[0] > 100
+
+
+def test_sample_grid_every_n_batches_numbers_grids_by_generator_step(tmp_path):
+    grid = keras_gan.callbacks.SampleGrid(tmp_path, num_samples=4, every_n_batches=3, gif=True)
+    fitted([grid], epochs=3)  # 6 generator steps
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["samples.gif", "step_0000003.png", "step_0000006.png"]
+
+
+def test_sample_grid_gif_holds_every_epoch_of_a_resumed_run(tmp_path):
+    def grid():
+        return keras_gan.callbacks.SampleGrid(tmp_path, num_samples=4, gif=True, frame_duration=0.25)
+
+    gan, _ = fitted([grid()], epochs=1)
+    fitted([grid()], epochs=3, gan=gan, initial_epoch=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "epoch_0001.png", "epoch_0002.png", "epoch_0003.png", "samples.gif"
+    ]
+    with PIL.Image.open(tmp_path / "samples.gif") as gif:
+        assert gif.n_frames == 3 and gif.info["duration"] == 250 and gif.info["loop"] == 0
+        gif.seek(2)  # the last frame is the last grid
+        last = np.asarray(gif.convert("L"), np.float32) / 255
+    np.testing.assert_allclose(last, read_png(tmp_path / "epoch_0003.png"), atol=2 / 255)
+
+
+def test_latent_interpolation_rows_are_paths_between_fixed_pairs(tmp_path):
+    callback = keras_gan.callbacks.LatentInterpolation(tmp_path, num_pairs=2, num_steps=5, seed=3)
+    gan, _ = fitted([callback], epochs=1)
+    z = callback.latent_paths().numpy().reshape(2, 2, 5, 4)  # pairs, methods, steps, latent_dim
+    a, b = np.split(gan.sample_latent(4, tf.constant([3, 0], tf.int64)).numpy(), 2)
+    for method in (0, 1):  # linear, spherical: same endpoints
+        np.testing.assert_allclose(z[:, method, 0], a, atol=1e-5)
+        np.testing.assert_allclose(z[:, method, -1], b, atol=1e-5)
+    np.testing.assert_allclose(z[:, 0, 2], 0.5 * a + 0.5 * b, atol=1e-6)  # seed 004's midpoint
+    # The spherical midpoint (a + b) / (2 cos(w / 2)), whose squared norm is
+    # (|a|^2 + |b|^2 + 2 |a| |b| c) / (2 (1 + c)) with c = cos w.
+    r1, r2 = np.linalg.norm(a, axis=-1), np.linalg.norm(b, axis=-1)
+    c = np.sum(a * b, axis=-1) / (r1 * r2)
+    np.testing.assert_allclose(
+        np.linalg.norm(z[:, 1, 2], axis=-1), np.sqrt((r1**2 + r2**2 + 2 * r1 * r2 * c) / (2 * (1 + c))), rtol=1e-5
+    )
+    images = gan.generate_from_latent(z.reshape(-1, 4))
+    np.testing.assert_allclose(read_png(tmp_path / "epoch_0001.png"), expected_png(images, 4), atol=1 / 255 + 1e-6)
+
+
+def event_tensors(directory, tag):
+    """{step: value} of a tag in the TensorBoard event files of `directory`."""
+    from tensorboard.backend.event_processing import event_accumulator
+
+    events = event_accumulator.EventAccumulator(str(directory), size_guidance={"tensors": 0})
+    events.Reload()
+    return {e.step: tf.make_ndarray(e.tensor_proto) for e in events.Tensors(tag)}
+
+
+def test_tensorboard_images_writes_a_grid_per_epoch(tmp_path):
+    callback = keras_gan.callbacks.TensorBoardImages(tmp_path, num_samples=4, seed=2)
+    gan, _ = fitted([callback], epochs=2)
+    assert os.listdir(tmp_path) == ["samples"]
+    images = event_tensors(tmp_path / "samples", "samples")
+    assert sorted(images) == [0, 1]
+    width, height, png = images[1]  # an image summary: width, height, PNG bytes
+    grid = plotting.image_grid(gan.generate(4, seed=2).numpy())
+    assert (int(width), int(height)) == (grid.shape[1], grid.shape[0])
+    decoded = tf.io.decode_png(png).numpy()[..., 0] / 255
+    np.testing.assert_allclose(decoded, grid[..., 0], atol=1 / 255 + 1e-6)
+
+
+def test_for_player_points_learning_rate_callbacks_at_one_optimizer(tmp_path):
+    gan = tiny_dcgan()
+    gan.compile(keras.optimizers.SGD(0.4), keras.optimizers.SGD(0.1))
+    halve_d = keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.5)
+    # Never an improvement after the first epoch: reduce by 10x every epoch.
+    plateau_g = keras.callbacks.ReduceLROnPlateau("g_loss", factor=0.1, patience=1, min_delta=1e9, mode="min")
+    _, history = fitted(
+        [
+            keras_gan.callbacks.ForPlayer(halve_d, "discriminator"),
+            keras_gan.callbacks.ForPlayer(plateau_g, "generator"),
+        ],
+        epochs=3,
+        gan=gan,
+    )
+    # The scheduler runs at each epoch's start: 0.4 -> 0.2, 0.1, 0.05.
+    np.testing.assert_allclose(history.history["d_learning_rate"], [0.2, 0.1, 0.05], rtol=1e-6)
+    # The plateau callback logs before it reduces: 0.1, 0.1, 0.01; then 0.001.
+    np.testing.assert_allclose(history.history["g_learning_rate"], [0.1, 0.1, 0.01], rtol=1e-6)
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(0.001)
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(0.05)
+    assert "learning_rate" not in history.history
+
+
+def test_unwrapped_learning_rate_callbacks_are_refused_before_training():
+    gan = tiny_dcgan()
+    gan.compile(keras.optimizers.SGD(0.4), keras.optimizers.SGD(0.1))
+    for callback in (
+        keras.callbacks.ReduceLROnPlateau("g_loss", mode="min"),
+        keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr),
+        keras.callbacks.TensorBoard("unused", write_steps_per_second=True),
+    ):
+        with pytest.raises(ValueError, match=f"ForPlayer.*Received: {type(callback).__name__}"):
+            gan.fit(IMAGES, batch_size=4, verbose=0, callbacks=[callback])
+    assert int(gan.d_optimizer.iterations) == 0
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda p: keras_gan.callbacks.ForPlayer(keras.callbacks.History(), "critic"), "Received: player='critic'"),
+        (lambda p: keras_gan.callbacks.ForPlayer(print, "generator"), "Expected a keras.callbacks.Callback"),
+        (lambda p: keras_gan.callbacks.SampleGrid(p, every_n_batches=0), "Received: every_n_batches=0"),
+        (lambda p: keras_gan.callbacks.SampleGrid(p, frame_duration=0), "Received: frame_duration=0"),
+        (lambda p: keras_gan.callbacks.LatentInterpolation(p, num_steps=1), "Received: num_steps=1"),
+        (lambda p: keras_gan.callbacks.LatentInterpolation(p, methods=("cubic",)), "Received: methods=\\('cubic',\\)"),
+        (lambda p: keras_gan.callbacks.TensorBoardImages(p, num_samples=-1), "Received: num_samples=-1"),
+    ],
+)
+def test_callbacks_reject_bad_arguments(tmp_path, make, match):
+    with pytest.raises(ValueError, match=match):
+        make(tmp_path)

@@ -1,3 +1,11 @@
-"""Keras callbacks for GAN training; each writes only into a directory it is given."""
+"""Keras callbacks for GAN training; each writes only into a directory it is given.
 
+`SampleGrid` and `LatentInterpolation` write PNGs, `TensorBoardImages` image
+summaries; `ForPlayer` points Keras's learning-rate callbacks at one player's
+optimizer.
+"""
+
+from keras_gan.callbacks.for_player import ForPlayer
+from keras_gan.callbacks.latent_interpolation import LatentInterpolation
 from keras_gan.callbacks.sample_grid import SampleGrid
+from keras_gan.callbacks.tensorboard_images import TensorBoardImages
