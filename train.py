@@ -6,11 +6,15 @@
 The run directory (--output-dir) receives:
 
     config.json         the resolved configuration
-    samples/            epoch_NNNN.png, an 8x8 grid from fixed noise per epoch
-    history.csv         d_loss, g_loss, d_real, d_fake per epoch (CSVLogger)
+    samples/            epoch_NNNN.png, an 8x8 grid from fixed noise per epoch,
+                        and samples.gif, all of them animated
+    interpolation/      epoch_NNNN.png, linear and spherical paths in z
+    history.csv         d_loss, g_loss, d_real, d_fake, loss per epoch (CSVLogger)
     losses.png          the same, plotted
     backup/             while training: weights, both optimizers, epoch
     generator/          the trained generator as a SavedModel
+    checkpoints/        with --save-every N: epoch_NNNN.keras every N epochs
+    tensorboard/        with --tensorboard: scalars (train/) and grids (samples/)
 
 Rerunning the same command after an interruption resumes from the last
 completed epoch, both optimizers' state included. A directory that holds a
@@ -26,7 +30,7 @@ import sys
 LOSSES = ("non_saturating", "minimax", "maximum_likelihood")
 ARCHITECTURES = ("dcgan", "mlp")
 # Keys that may differ when an interrupted run is resumed.
-RESUMABLE_CHANGES = ("epochs", "data_dir")
+RESUMABLE_CHANGES = ("epochs", "data_dir", "tensorboard", "save_every")
 
 
 def positive_int(text):
@@ -82,6 +86,9 @@ def parse_args(argv=None):
     add("--beta-1", type=unit_interval, default=0.5, help="Adam beta_1 of both optimizers (default: 0.5)")
     add("--seed", type=int, default=0, help="seed of weights, noise and shuffling (default: 0)")
     add("--output-dir", default=None, help="run directory (default: runs/<dataset>_<architecture>)")
+    add("--tensorboard", action="store_true", help="write TensorBoard scalars and sample grids to <output-dir>/tensorboard")
+    add("--save-every", type=positive_int, default=None, metavar="N",
+        help="save the whole GAN (.keras) to <output-dir>/checkpoints every N epochs")
     add("--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras fit verbosity (default: 1, a progress bar)")
     args = parser.parse_args(argv)
     if args.output_dir is None:
@@ -133,6 +140,17 @@ def write_json(path, value):
         json.dump(value, f, indent=2)
         f.write("\n")
     os.replace(partial, path)
+
+
+def every_n_epochs_checkpoint(keras, directory, every):
+    """A ModelCheckpoint that saves `epoch_NNNN.keras` every `every` epochs."""
+
+    class EveryNEpochs(keras.callbacks.ModelCheckpoint):
+        def on_epoch_end(self, epoch, logs=None):
+            if (epoch + 1) % every == 0:
+                super().on_epoch_end(epoch, logs)
+
+    return EveryNEpochs(os.path.join(directory, "epoch_{epoch:04d}.keras"))
 
 
 def build_gan(args, image_shape):
@@ -192,8 +210,17 @@ def main(argv=None):
             os.path.join(directory, "backup"), delete_checkpoint=False, double_checkpoint=True
         ),
         keras.callbacks.CSVLogger(history_csv, append=resume),
-        keras_gan.callbacks.SampleGrid(os.path.join(directory, "samples"), seed=args.seed),
+        keras_gan.callbacks.SampleGrid(os.path.join(directory, "samples"), seed=args.seed, gif=True),
+        keras_gan.callbacks.LatentInterpolation(os.path.join(directory, "interpolation"), seed=args.seed),
     ]
+    if args.save_every:
+        callbacks.append(every_n_epochs_checkpoint(keras, os.path.join(directory, "checkpoints"), args.save_every))
+    if args.tensorboard:
+        log_dir = os.path.join(directory, "tensorboard")
+        callbacks += [
+            keras.callbacks.TensorBoard(log_dir),
+            keras_gan.callbacks.TensorBoardImages(log_dir, seed=args.seed),
+        ]
     gan.fit(
         dataset,
         epochs=args.epochs,
@@ -206,7 +233,7 @@ def main(argv=None):
     keras_gan.plotting.plot_history(history_csv, os.path.join(directory, "losses.png"))
     # The run is complete only now: a crash before this line resumes.
     shutil.rmtree(os.path.join(directory, "backup"))
-    print(f"Wrote {directory}: config.json, samples/, history.csv, losses.png, generator/")
+    print(f"Wrote {directory}: {', '.join(sorted(os.listdir(directory)))}")
 
 
 if __name__ == "__main__":

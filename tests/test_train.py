@@ -24,20 +24,53 @@ assert not any(name.startswith("keras_gan") for name in sys.modules)
 print("loaded", images.shape)
 """
 
+LOAD_CHECKPOINT = """
+import sys
+import keras
+import keras_gan
+gan = keras.saving.load_model(sys.argv[1])
+print(type(gan).__name__, int(gan.g_optimizer.iterations), int(gan.d_optimizer.iterations))
+"""
+
+
+def tensorboard_tags(directory):
+    """{tag: [steps]} of the tensor summaries in a TensorBoard run directory."""
+    from tensorboard.backend.event_processing import event_accumulator
+
+    events = event_accumulator.EventAccumulator(str(directory), size_guidance={"tensors": 0})
+    events.Reload()
+    return {tag: [e.step for e in events.Tensors(tag)] for tag in events.Tags()["tensors"]}
+
 
 def test_train_writes_the_whole_run_directory(mnist_data_dir, tmp_path):
     run = tmp_path / "run"
-    result = run_python(["train.py", "--epochs", "2", "--output-dir", str(run), *TINY])
+    extras = ["--tensorboard", "--save-every", "2"]
+    result = run_python(["train.py", "--epochs", "3", "--output-dir", str(run), *TINY, *extras])
     assert result.returncode == 0, result.stderr[-3000:]
     assert "3/3" in result.stdout  # Keras's progress output
-    assert sorted(os.listdir(run)) == ["config.json", "generator", "history.csv", "losses.png", "samples"]
-    assert sorted(os.listdir(run / "samples")) == ["epoch_0001.png", "epoch_0002.png"]
+    assert sorted(os.listdir(run)) == [
+        "checkpoints", "config.json", "generator", "history.csv", "interpolation", "losses.png", "samples", "tensorboard"
+    ]
+    epochs = ["epoch_0001.png", "epoch_0002.png", "epoch_0003.png"]
+    assert sorted(os.listdir(run / "samples")) == [*epochs, "samples.gif"]
+    assert sorted(os.listdir(run / "interpolation")) == epochs
     with open(run / "history.csv") as f:
         rows = list(csv.DictReader(f))
-    assert [row["epoch"] for row in rows] == ["0", "1"]
+    assert [row["epoch"] for row in rows] == ["0", "1", "2"]
     assert {"d_loss", "g_loss", "d_real", "d_fake"} <= set(rows[0])
     config = json.loads((run / "config.json").read_text())
-    assert config["dataset"] == "mnist" and config["architecture"] == "dcgan" and config["epochs"] == 2
+    assert config["dataset"] == "mnist" and config["architecture"] == "dcgan" and config["epochs"] == 3
+
+    # --save-every 2: the whole GAN after epoch 2, 6 generator steps in.
+    assert os.listdir(run / "checkpoints") == ["epoch_0002.keras"]
+    checkpoint = run_python(["-c", LOAD_CHECKPOINT, str(run / "checkpoints" / "epoch_0002.keras")], cwd=tmp_path)
+    assert checkpoint.returncode == 0, checkpoint.stderr[-3000:]
+    assert "GAN 6 6" in checkpoint.stdout
+    # --tensorboard: epoch scalars in train/, a sample grid per epoch in samples/.
+    assert sorted(os.listdir(run / "tensorboard")) == ["samples", "train"]
+    metrics = ("d_loss", "g_loss", "d_real", "d_fake", "loss")
+    assert tensorboard_tags(run / "tensorboard" / "train") == {f"epoch_{m}": [0, 1, 2] for m in metrics}
+    assert tensorboard_tags(run / "tensorboard" / "samples") == {"samples": [0, 1, 2]}
 
     # The export loads and runs in a process that never imports keras_gan.
     loaded = run_python(["-c", LOAD_WITHOUT_KERAS_GAN, str(run / "generator")], cwd=tmp_path)
@@ -46,7 +79,7 @@ def test_train_writes_the_whole_run_directory(mnist_data_dir, tmp_path):
 
     # Rerunning the finished run's command changes nothing.
     before = {p: os.path.getmtime(p) for p in run.rglob("*")}
-    again = run_python(["train.py", "--epochs", "2", "--output-dir", str(run), *TINY])
+    again = run_python(["train.py", "--epochs", "3", "--output-dir", str(run), *TINY, *extras])
     assert again.returncode != 0 and "holds a finished run" in again.stderr
     assert before == {p: os.path.getmtime(p) for p in run.rglob("*")}
 
