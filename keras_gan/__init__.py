@@ -1,6 +1,7 @@
 """keras_gan: generative adversarial networks for Keras 3 and TensorFlow.
 
-`keras_gan.GAN` is a `keras.Model` trained by `fit`; `keras_gan.losses` holds
+`keras_gan.GAN` is a `keras.Model` trained by `fit`, `keras_gan.ConditionalGAN`
+its class-conditional form; `keras_gan.losses` holds
 the costs of the 2014 paper and the NIPS 2016 tutorial; `keras_gan.architectures`
 the DCGAN and 2014 MLP networks; `keras_gan.data` TFDS and NumPy input
 pipelines; `keras_gan.callbacks` sample grids, latent interpolations and TensorBoard
@@ -15,6 +16,7 @@ from keras_gan import export
 from keras_gan import latent
 from keras_gan import losses
 from keras_gan import plotting
+from keras_gan.conditional_gan import ConditionalGAN
 from keras_gan.gan import GAN
 
 __version__ = "0.1.0"

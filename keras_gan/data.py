@@ -1,7 +1,8 @@
 """Image datasets for GAN training: TensorFlow Datasets or NumPy arrays.
 
 Every loader returns a `tf.data.Dataset` of float32 image batches in [-1, 1],
-shape `(batch, height, width, channels)`: shuffled, cached in memory when the
+shape `(batch, height, width, channels)`, or with labels `(images, labels)`
+pairs, labels int32 `(batch,)`, for a conditional GAN: shuffled, cached in memory when the
 raw pixels fit, batched with the remainder dropped (every step then has the
 same batch size, which `d_steps` and `tf.distribute` rely on), and
 prefetched.
@@ -50,16 +51,26 @@ def to_uint8(images):
     return tf.cast(tf.round((images + 1.0) * 127.5), tf.uint8)
 
 
-def _pipeline(images, batch_size, shuffle, seed, cache, shuffle_buffer, prepare):
-    """Cache raw pixels, shuffle, `prepare` (scale, resize), batch, prefetch."""
+def _pipeline(examples, batch_size, shuffle, seed, cache, shuffle_buffer, prepare):
+    """Cache raw pixels, shuffle, `prepare` (scale, resize), batch, prefetch.
+
+    `examples` holds images, or (image, label) pairs whose labels pass
+    through as int32.
+    """
     if cache:
-        images = images.cache()
+        examples = examples.cache()
     if shuffle:
-        images = images.shuffle(
+        examples = examples.shuffle(
             shuffle_buffer, seed=seed, reshuffle_each_iteration=True
         )
-    images = images.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
-    return images.batch(batch_size, drop_remainder=True).prefetch(
+    if isinstance(examples.element_spec, tuple):
+        prepare_image = prepare
+
+        def prepare(image, label):
+            return prepare_image(image), tf.cast(label, tf.int32)
+
+    examples = examples.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
+    return examples.batch(batch_size, drop_remainder=True).prefetch(
         tf.data.AUTOTUNE
     )
 
@@ -74,6 +85,56 @@ def _check_batch_size(batch_size, num_examples):
         )
 
 
+def _builder(name, data_dir):
+    import tensorflow_datasets as tfds
+
+    try:
+        return tfds.builder(name, data_dir=data_dir)
+    except tfds.core.registered.DatasetNotFoundError as error:
+        raise ValueError(
+            "Invalid value for argument `name`. Expected a TensorFlow Datasets "
+            f"name such as 'mnist' or 'cifar10'. Received: name={name!r}"
+        ) from error
+
+
+def _class_label(builder, label_key):
+    import tensorflow_datasets as tfds
+
+    features = builder.info.features
+    feature = features[label_key] if label_key in features else None
+    if not isinstance(feature, tfds.features.ClassLabel):
+        labels = sorted(
+            key for key, value in features.items()
+            if isinstance(value, tfds.features.ClassLabel)
+        )
+        raise ValueError(
+            "Invalid value for argument `label_key`. Expected a class-label "
+            f"feature of {builder.name!r}: one of {labels}. Received: "
+            f"label_key={label_key!r}"
+        )
+    return feature
+
+
+def num_classes(name, label_key="label", data_dir=None):
+    """The number of classes of a TFDS dataset's class-label feature.
+
+    Reads the dataset's metadata only (no download, no examples).
+
+    Args:
+        name: TFDS dataset name, e.g. "mnist".
+        label_key: name of the class-label feature. Default "label".
+        data_dir: str or None, as in `load_tfds`.
+
+    Returns:
+        int, e.g. 10 for mnist.
+
+    Raises:
+        ValueError: for an unknown dataset or a `label_key` that is not a
+            class-label feature.
+    """
+    return _class_label(_builder(name, data_dir), label_key).num_classes
+
+
 def load_tfds(
     name,
     split="train",
@@ -86,6 +147,7 @@ def load_tfds(
     cache=None,
     shuffle_buffer=DEFAULT_SHUFFLE_BUFFER,
     image_key="image",
+    label_key=None,
 ):
     """Loads a TensorFlow Datasets image dataset as batches in [-1, 1].
 
@@ -109,14 +171,18 @@ def load_tfds(
             when they take at most 2 GiB.
         shuffle_buffer: int >= 1, examples in the shuffle buffer.
         image_key: name of the image feature. Default "image".
+        label_key: None (default: images only), or the name of a class-label
+            feature, e.g. "label", for a conditional GAN.
 
     Returns:
         A `tf.data.Dataset` of float32 `(batch_size, height, width, channels)`
-        in [-1, 1].
+        in [-1, 1]; with `label_key`, of `(images, labels)` pairs, labels
+        int32 `(batch_size,)` in [0, `num_classes(name, label_key)`).
 
     Raises:
         ValueError: for an unknown dataset name, a dataset with no
-            `image_key` feature, or a bad `batch_size`.
+            `image_key` feature or no class-label `label_key` feature, or a
+            bad `batch_size`.
         FileNotFoundError: if the dataset is not prepared locally and
             `download` is False.
         RuntimeError: if it is not prepared locally and cannot be downloaded
@@ -124,13 +190,7 @@ def load_tfds(
     """
     import tensorflow_datasets as tfds
 
-    try:
-        builder = tfds.builder(name, data_dir=data_dir)
-    except tfds.core.registered.DatasetNotFoundError as error:
-        raise ValueError(
-            "Invalid value for argument `name`. Expected a TensorFlow Datasets "
-            f"name such as 'mnist' or 'cifar10'. Received: name={name!r}"
-        ) from error
+    builder = _builder(name, data_dir)
     if not builder.is_prepared():
         where = f"data_dir={builder.data_dir!r}"
         if not download:
@@ -156,6 +216,8 @@ def load_tfds(
             f"features of {name!r}: {sorted(features.keys())}. Received: "
             f"image_key={image_key!r}"
         )
+    if label_key is not None:
+        _class_label(builder, label_key)
     num_examples = builder.info.splits[split].num_examples
     _check_batch_size(batch_size, num_examples)
     image_shape = features[image_key].shape
@@ -169,7 +231,11 @@ def load_tfds(
         split=split,
         shuffle_files=shuffle,
         read_config=tfds.ReadConfig(shuffle_seed=seed),
-    ).map(lambda example: example[image_key], num_parallel_calls=tf.data.AUTOTUNE)
+    )
+    if label_key is None:
+        dataset = dataset.map(lambda example: example[image_key])
+    else:
+        dataset = dataset.map(lambda example: (example[image_key], example[label_key]))
 
     def prepare(image):
         if image_size is not None:
@@ -187,6 +253,7 @@ def from_arrays(
     shuffle=True,
     seed=None,
     shuffle_buffer=DEFAULT_SHUFFLE_BUFFER,
+    labels=None,
 ):
     """Makes the same kind of dataset as `load_tfds` from a NumPy array.
 
@@ -198,13 +265,17 @@ def from_arrays(
         value_range: `(low, high)` of the input pixels; default (0, 255).
             Use (0, 1) for floats in [0, 1], (-1, 1) for data already scaled.
         shuffle, seed, shuffle_buffer: as in `load_tfds`.
+        labels: None, or integer class labels `(num_images,)` for a
+            conditional GAN.
 
     Returns:
         A `tf.data.Dataset` of float32 `(batch_size, height, width, channels)`
-        in [-1, 1], cached in memory.
+        in [-1, 1], cached in memory; with `labels`, of `(images, labels)`
+        pairs, labels int32 `(batch_size,)`.
 
     Raises:
-        ValueError: for images that are not rank 3 or 4 or not numeric, a bad
+        ValueError: for images that are not rank 3 or 4 or not numeric,
+            labels that are not integers of shape `(num_images,)`, a bad
             `value_range`, or a bad `batch_size`.
     """
     images = np.asarray(images)
@@ -223,7 +294,17 @@ def from_arrays(
             f"with low < high. Received: value_range={value_range!r}"
         )
     _check_batch_size(batch_size, len(images))
-    dataset = tf.data.Dataset.from_tensor_slices(images)
+    if labels is None:
+        dataset = tf.data.Dataset.from_tensor_slices(images)
+    else:
+        labels = np.asarray(labels)
+        if labels.shape != (len(images),) or not np.issubdtype(labels.dtype, np.integer):
+            raise ValueError(
+                "Invalid value for argument `labels`. Expected integer class "
+                f"labels of shape ({len(images)},), one per image. Received: "
+                f"an array of shape {labels.shape} and dtype {labels.dtype}"
+            )
+        dataset = tf.data.Dataset.from_tensor_slices((images, labels))
     return _pipeline(
         dataset,
         batch_size,

@@ -23,6 +23,11 @@ def export_generator(gan, path):
       same seed gives the same images, equal to `gan.generate(num_samples,
       seed=seed)`.
 
+    For a `ConditionalGAN`, both signatures also take `labels`, int32
+    `(n,)` in [0, num_classes), the class of each image (`sample`: one per
+    sample, n = num_samples). Labels out of range, or a `sample` call whose
+    label count differs from `num_samples`, fail with InvalidArgumentError.
+
     The SavedModel loads with `tf.saved_model.load(path)` in a process that
     never imports keras_gan or keras, serves with TensorFlow Serving, and is
     listed by `saved_model_cli show --dir PATH --all`.
@@ -49,26 +54,40 @@ def export_generator(gan, path):
         ```
     """
     path = os.fspath(path)
-    generator = gan.generator
+    conditional = gan.num_classes is not None
 
-    def outputs(z):
-        images = tf.cast(generator(z, training=False), tf.float32)
+    def outputs(z, labels=None):
+        if conditional:
+            message = f"Invalid value for input `labels`. Expected class indices in [0, {gan.num_classes})."
+            checks = [
+                tf.debugging.assert_non_negative(labels, message=message),
+                tf.debugging.assert_less(labels, gan.num_classes, message=message),
+                tf.debugging.assert_equal(
+                    tf.size(labels), tf.shape(z)[0],
+                    message="Invalid value for input `labels`. Expected one label per image.",
+                ),
+            ]
+            with tf.control_dependencies(checks):
+                labels = tf.identity(labels)
+        images = gan.generator(gan._generator_inputs(z, labels), training=False)
+        images = tf.cast(images, tf.float32)
         return {"images": images, "images_uint8": to_uint8(images)}
 
-    def sample(num_samples, seed):
+    def sample(num_samples, seed, labels=None):
         check = tf.debugging.assert_positive(
             num_samples, message="Invalid value for input `num_samples`. Expected an int >= 1."
         )
         with tf.control_dependencies([check]):
             seed = tf.stack([tf.cast(seed, tf.int64), tf.constant(0, tf.int64)])
-            return outputs(gan.sample_latent(num_samples, seed))
+            return outputs(gan.sample_latent(num_samples, seed), labels)
 
+    labels = [tf.TensorSpec((None,), tf.int32, name="labels")] if conditional else []
     archive = keras.export.ExportArchive()
-    archive.track(generator)
+    archive.track(gan.generator)
     archive.add_endpoint(
         name="serving_default",
         fn=outputs,
-        input_signature=[tf.TensorSpec((None, gan.latent_dim), tf.float32, name="z")],
+        input_signature=[tf.TensorSpec((None, gan.latent_dim), tf.float32, name="z"), *labels],
     )
     archive.add_endpoint(
         name="sample",
@@ -76,6 +95,7 @@ def export_generator(gan, path):
         input_signature=[
             tf.TensorSpec((), tf.int32, name="num_samples"),
             tf.TensorSpec((), tf.int32, name="seed"),
+            *labels,
         ],
     )
     _write_atomically(archive, path)

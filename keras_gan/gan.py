@@ -35,13 +35,14 @@ def _frozen_call(model, inputs):
     return outputs
 
 
-def _static_shape(model, which):
-    """The model's input or output shape without the batch axis, or None."""
+def _static_shape(model, which, count=1):
+    """The shape, without the batch axis, of the model's first input or
+    output, or None when it is unknown or the model has not `count` of them."""
     try:
         tensors = model.inputs if which == "input" else model.outputs
     except (AttributeError, ValueError):
         return None
-    if not tensors or len(tensors) != 1:
+    if not tensors or len(tensors) != count:
         return None
     return tuple(tensors[0].shape[1:])
 
@@ -141,6 +142,11 @@ class GAN(keras.Model):
         Goodfellow 2016, "NIPS 2016 Tutorial", arXiv:1701.00160, section 3.2.
     """
 
+    # None: unconditional. Inputs of each network: z, or images (a
+    # conditional GAN adds labels).
+    num_classes = None
+    NETWORK_INPUTS = 1
+
     def __init__(
         self,
         generator,
@@ -153,7 +159,7 @@ class GAN(keras.Model):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
-        self.latent_dim = self._resolve_latent_dim(generator, latent_dim)
+        self.latent_dim = self._resolve_latent_dim(generator, latent_dim, self.NETWORK_INPUTS)
         if latent_prior not in LATENT_PRIORS:
             raise ValueError(
                 "Invalid value for argument `latent_prior`. Expected one of "
@@ -172,8 +178,8 @@ class GAN(keras.Model):
         self.built = True
 
     @staticmethod
-    def _resolve_latent_dim(generator, latent_dim):
-        input_shape = _static_shape(generator, "input")
+    def _resolve_latent_dim(generator, latent_dim, count):
+        input_shape = _static_shape(generator, "input", count)
         known = input_shape[-1] if input_shape and len(input_shape) == 1 else None
         if latent_dim is None:
             if known is None:
@@ -198,12 +204,12 @@ class GAN(keras.Model):
         """Returns the image shape after checking G's output fits D's input."""
         g_output = _static_shape(generator, "output")
         if g_output is None:
-            g_output = tuple(
-                generator.compute_output_spec(
-                    keras.KerasTensor((None, self.latent_dim))
-                ).shape[1:]
+            inputs = self._generator_inputs(
+                keras.KerasTensor((None, self.latent_dim)),
+                keras.KerasTensor((None,), "int32"),
             )
-        d_input = _static_shape(discriminator, "input")
+            g_output = tuple(generator.compute_output_spec(inputs).shape[1:])
+        d_input = _static_shape(discriminator, "input", self.NETWORK_INPUTS)
         if d_input is not None and g_output != d_input:
             raise ValueError(
                 "Invalid value for argument `discriminator`. Expected an input "
@@ -424,6 +430,10 @@ class GAN(keras.Model):
         """Labels to generate with in a step, drawn from the batch's `labels`."""
         return None
 
+    def _label_checks(self, labels):
+        """Run-time checks of a batch's labels that every op must wait for."""
+        return []
+
     def _generator_inputs(self, z, labels):
         return z
 
@@ -553,7 +563,10 @@ class GAN(keras.Model):
 
     def train_step(self, data):
         images, labels = self._unpack(data)
-        with tf.control_dependencies(self._batch_size_checks(images)):
+        # Every op of the step, optimizer counters included, waits for the
+        # run-time checks: a bad batch changes nothing.
+        checks = self._batch_size_checks(images) + self._label_checks(labels)
+        with tf.control_dependencies(checks):
             minibatches = list(
                 zip(self._split_minibatches(images), self._split_minibatches(labels))
             )
@@ -565,6 +578,10 @@ class GAN(keras.Model):
 
     def test_step(self, data):
         real_images, real_labels = self._unpack(data)
+        with tf.control_dependencies(self._label_checks(real_labels)):
+            return self._evaluate(real_images, real_labels)
+
+    def _evaluate(self, real_images, real_labels):
         z, fake_labels = self._draw_fakes(real_images, real_labels, self._step_seeds(1)[0])
         fake_images = self.generator(self._generator_inputs(z, fake_labels), training=False)
         real_logits = self._discriminate(real_images, real_labels, training=False)
@@ -587,7 +604,7 @@ class GAN(keras.Model):
     # ------------------------------------------------------------------
     # Sampling
 
-    def generate(self, num_samples, seed=None, batch_size=256):
+    def generate(self, num_samples, seed=None, batch_size=256, labels=None):
         """Samples images from the generator, in inference mode.
 
         Args:
@@ -596,34 +613,38 @@ class GAN(keras.Model):
                 a seed from Python's `random` (seeded by
                 `keras.utils.set_random_seed`). Training noise is unaffected.
             batch_size: int >= 1, images per generator call (bounds memory).
+            labels: conditional GANs only: the class of each sample (see
+                `ConditionalGAN.generate`).
 
         Returns:
             float32 tensor `(num_samples, height, width, channels)` in the
             generator's output range ([-1, 1] for the built-in generators).
 
         Raises:
-            ValueError: if `num_samples` or `batch_size` is not a positive int.
+            ValueError: if `num_samples` or `batch_size` is not a positive
+                int, or for `labels` given to an unconditional GAN.
         """
         num_samples = check_positive_int("num_samples", num_samples)
         if seed is None:
             seed = random.randrange(2**31)
         z = self.sample_latent(num_samples, tf.constant([seed, 0], tf.int64))
-        return self.generate_from_latent(z, batch_size)
+        return self.generate_from_latent(z, labels=labels, batch_size=batch_size)
 
-    def generate_from_latent(self, z, batch_size=256):
+    def generate_from_latent(self, z, labels=None, batch_size=256):
         """The generator's images for given latent vectors, in inference mode.
 
         Args:
             z: float array or tensor `(num_samples, latent_dim)`, e.g. from
                 `sample_latent` or `keras_gan.latent.interpolate`.
+            labels: conditional GANs only: the class of each sample.
             batch_size: int >= 1, images per generator call (bounds memory).
 
         Returns:
             float32 tensor `(num_samples, height, width, channels)`.
 
         Raises:
-            ValueError: if `z` is not of shape `(num_samples, latent_dim)` or
-                `batch_size` is not a positive int.
+            ValueError: if `z` is not of shape `(num_samples, latent_dim)`,
+                `batch_size` is not a positive int, or for bad `labels`.
         """
         batch_size = check_positive_int("batch_size", batch_size)
         z = tf.convert_to_tensor(z, tf.float32)
@@ -632,8 +653,25 @@ class GAN(keras.Model):
                 "Invalid value for argument `z`. Expected shape (num_samples, "
                 f"{self.latent_dim}). Received: z of shape {tuple(z.shape)}"
             )
+        labels = self._generation_labels(labels, z.shape[0])
         chunks = [
-            tf.cast(self.generator(z[i : i + batch_size], training=False), tf.float32)
+            self.generator(
+                self._generator_inputs(
+                    z[i : i + batch_size],
+                    None if labels is None else labels[i : i + batch_size],
+                ),
+                training=False,
+            )
             for i in range(0, z.shape[0], batch_size)
         ]
-        return tf.concat(chunks, axis=0)
+        return tf.cast(tf.concat(chunks, axis=0), tf.float32)
+
+    def _generation_labels(self, labels, num_samples):
+        """The labels to generate `num_samples` images with: none here."""
+        if labels is not None:
+            raise ValueError(
+                "Invalid argument `labels` for an unconditional GAN. Expected "
+                "labels=None (use keras_gan.ConditionalGAN to generate by "
+                f"class). Received: labels={labels!r}"
+            )
+        return None

@@ -264,58 +264,6 @@ def test_subclassed_generator_needs_latent_dim_and_is_shape_checked():
         keras_gan.GAN(SubclassedGenerator(), architectures.mlp_discriminator((8, 8, 1)), latent_dim=3)
 
 
-class ToyConditionalGAN(keras_gan.GAN):
-    """Overrides only the conditioning hooks: G(z, y) and D(x, y)."""
-
-    def _unpack(self, data):
-        images, _ = super()._unpack(data)
-        return images, data[1]
-
-    def _fake_labels(self, labels, seed):
-        return tf.gather(labels, tf.random.experimental.stateless_shuffle(tf.range(tf.shape(labels)[0]), seed))
-
-    def _generator_inputs(self, z, labels):
-        return [z, labels]
-
-    def _discriminator_inputs(self, images, labels):
-        return [images, labels]
-
-
-class Recorder(keras.layers.Layer):
-    """Identity that records the last labels it saw (eagerly)."""
-
-    seen = []
-
-    def call(self, labels):
-        if tf.executing_eagerly():
-            Recorder.seen.append(labels.numpy().ravel().tolist())
-        return labels
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-
-def test_conditional_subclass_reuses_train_step_and_labels_reach_both_networks():
-    z, y = keras.Input((2,)), keras.Input((1,))
-    generator = keras.Model([z, y], keras.layers.Reshape((1, 1, 1))(keras.layers.Dense(1)(keras.layers.Concatenate()([z, y]))))
-    x, y_d = keras.Input((1, 1, 1)), keras.Input((1,))
-    recorded = Recorder()(y_d)
-    logits = keras.layers.Dense(1)(keras.layers.Concatenate()([keras.layers.Flatten()(x), recorded]))
-    gan = ToyConditionalGAN(generator, keras.Model([x, y_d], logits), latent_dim=2, seed=0)
-    gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), d_steps=2, run_eagerly=True)
-    labels = np.array([[0.0], [1.0], [2.0], [3.0]], "float32")
-    Recorder.seen.clear()
-    gan.fit(real_batch(REAL[:4]), labels, batch_size=4, epochs=1, verbose=0, shuffle=False)
-    # D step 1 (real rows 0, 2; fakes with 2 of the batch's labels), D step 2
-    # (rows 1, 3), then the G step: the real labels reach D split by stride.
-    # Generated samples carry labels drawn from their own minibatch.
-    assert len(Recorder.seen) == 5
-    assert Recorder.seen[0] == [0.0, 2.0] and Recorder.seen[2] == [1.0, 3.0]
-    assert set(Recorder.seen[1]) <= {0.0, 2.0} and set(Recorder.seen[3]) <= {1.0, 3.0}
-    assert set(Recorder.seen[4]) <= {0.0, 2.0}
-    assert gan.d_optimizer.iterations.numpy() == 2 and gan.g_optimizer.iterations.numpy() == 1
-
-
 # --- Bad input, each raised before any training step ------------------------
 
 

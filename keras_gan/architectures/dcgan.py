@@ -21,6 +21,7 @@ width=128 at 64x64 gives the paper's 1024-512-256-128 generator.
 
 import keras
 
+from keras_gan.architectures import conditioning
 from keras_gan.validation import check_image_shape
 from keras_gan.validation import check_positive_int
 
@@ -63,9 +64,16 @@ def resolution_steps(image_shape):
 
 
 def dcgan_generator(
-    image_shape=(28, 28, 1), latent_dim=100, width=64, name="dcgan_generator"
+    image_shape=(28, 28, 1),
+    latent_dim=100,
+    width=64,
+    num_classes=None,
+    name="dcgan_generator",
 ):
     """DCGAN generator: z -> matmul -> n stride-2 transposed convolutions.
+
+    With `num_classes`, a conditional generator G(z, y): z is concatenated
+    with the one-hot label before the matmul (`conditioning`).
 
     Args:
         image_shape: `(height, width, channels)` of the generated images; both
@@ -74,29 +82,38 @@ def dcgan_generator(
         latent_dim: int >= 1, size of z. Default 100 (the paper's).
         width: int >= 1, channels of the last hidden layer; earlier layers
             double it at each lower resolution. Default 64.
+        num_classes: None (unconditional, default) or an int >= 2.
         name: the model's name.
 
     Returns:
-        A functional `keras.Model` from z, float32 `(batch, latent_dim)`, to
-        images, float32 `(batch, *image_shape)` in [-1, 1] (tanh).
+        A functional `keras.Model` from z, float32 `(batch, latent_dim)`
+        (with `num_classes`: from `[z, labels]`, labels int32 `(batch,)` in
+        [0, num_classes)), to images, float32 `(batch, *image_shape)` in
+        [-1, 1] (tanh).
 
     Raises:
-        ValueError: for an `image_shape` DCGAN cannot produce or a bad `width`.
+        ValueError: for an `image_shape` DCGAN cannot produce, a bad `width`
+            or a bad `num_classes`.
 
     Reference:
         Radford et al. 2015, arXiv:1511.06434, section 3 and Figure 1.
     """
     image_shape = check_image_shape(image_shape)
     width = check_positive_int("width", width, "channels of the widest-resolution layer")
+    num_classes = conditioning.check_num_classes(num_classes)
     n = resolution_steps(image_shape)
     base_height, base_width = image_shape[0] // 2**n, image_shape[1] // 2**n
 
     z = keras.Input((latent_dim,), name="z")
+    inputs, x = z, z
+    if num_classes:
+        labels = conditioning.label_input()
+        inputs, x = [z, labels], conditioning.concat_one_hot(z, labels, num_classes)
     x = keras.layers.Dense(
         base_height * base_width * width * 2 ** (n - 1),
         use_bias=False,
         kernel_initializer=_weights_init(),
-    )(z)
+    )(x)
     x = keras.layers.BatchNormalization()(x)
     x = keras.layers.ReLU()(x)
     x = keras.layers.Reshape((base_height, base_width, width * 2 ** (n - 1)))(x)
@@ -120,32 +137,41 @@ def dcgan_generator(
         kernel_initializer=_weights_init(),
         name="images",
     )(x)
-    return keras.Model(z, images, name=name)
+    return keras.Model(inputs, images, name=name)
 
 
-def dcgan_discriminator(image_shape=(28, 28, 1), width=64, name="dcgan_discriminator"):
+def dcgan_discriminator(
+    image_shape=(28, 28, 1), width=64, num_classes=None, name="dcgan_discriminator"
+):
     """DCGAN discriminator: n stride-2 convolutions, flattened into one logit.
+
+    With `num_classes`, a conditional discriminator D(x, y): a projection
+    discriminator on the flattened features (`conditioning`).
 
     Args:
         image_shape: `(height, width, channels)` of the input images; both
             sides even and at least 8 (see `resolution_steps`).
         width: int >= 1, channels of the first convolution; each later one
             doubles it. Default 64.
+        num_classes: None (unconditional, default) or an int >= 2.
         name: the model's name.
 
     Returns:
         A functional `keras.Model` from images, float32
-        `(batch, *image_shape)` in [-1, 1], to logits, float32 `(batch, 1)`
-        (no sigmoid).
+        `(batch, *image_shape)` in [-1, 1] (with `num_classes`: from
+        `[images, labels]`, labels int32 `(batch,)`), to logits, float32
+        `(batch, 1)` (no sigmoid).
 
     Raises:
-        ValueError: for an `image_shape` DCGAN cannot take or a bad `width`.
+        ValueError: for an `image_shape` DCGAN cannot take, a bad `width` or
+            a bad `num_classes`.
 
     Reference:
         Radford et al. 2015, arXiv:1511.06434, section 3.
     """
     image_shape = check_image_shape(image_shape)
     width = check_positive_int("width", width, "channels of the widest-resolution layer")
+    num_classes = conditioning.check_num_classes(num_classes)
     n = resolution_steps(image_shape)
 
     images = keras.Input(image_shape, name="images")
@@ -162,6 +188,12 @@ def dcgan_discriminator(image_shape=(28, 28, 1), width=64, name="dcgan_discrimin
         if step > 0:  # no batch normalization on D's input layer
             x = keras.layers.BatchNormalization()(x)
         x = keras.layers.LeakyReLU(negative_slope=0.2)(x)
-    x = keras.layers.Flatten()(x)
-    logits = keras.layers.Dense(1, kernel_initializer=_weights_init(), name="logits")(x)
+    features = keras.layers.Flatten()(x)
+    if num_classes:
+        labels = conditioning.label_input()
+        logits = conditioning.projection_logits(
+            features, labels, num_classes, kernel_initializer=_weights_init()
+        )
+        return keras.Model([images, labels], logits, name=name)
+    logits = keras.layers.Dense(1, kernel_initializer=_weights_init(), name="logits")(features)
     return keras.Model(images, logits, name=name)

@@ -3,6 +3,7 @@
 import os
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from keras_gan import latent
@@ -20,8 +21,9 @@ class LatentInterpolation(keras.callbacks.Callback):
     row's middle image is G(0.5 a + 0.5 b), seed 004's question; the
     spherical row keeps z at the endpoints' norm (see `keras_gan.latent`).
     A smooth row means the generator maps nearby z to nearby images rather
-    than memorising training images. Epochs are numbered from 1; nothing is
-    written outside `directory`.
+    than memorising training images. For a `ConditionalGAN`, pair p is
+    generated with class p mod num_classes along both its rows. Epochs are
+    numbered from 1; nothing is written outside `directory`.
 
     Args:
         directory: str or path-like, created if missing.
@@ -74,10 +76,19 @@ class LatentInterpolation(keras.callbacks.Callback):
         z = tf.stack(paths, axis=1)
         return tf.reshape(z, (-1, self.model.latent_dim))
 
+    def labels(self):
+        """For a conditional GAN, the class of every image (pair p: class
+        p mod num_classes), int `(num_images,)`; else None."""
+        if self.model.num_classes is None:
+            return None
+        per_pair = np.arange(self.num_pairs) % self.model.num_classes
+        return np.repeat(per_pair, len(self.methods) * self.num_steps)
+
     def on_epoch_end(self, epoch, logs=None):
         os.makedirs(self.directory, exist_ok=True)
+        images = self.model.generate_from_latent(self.latent_paths(), labels=self.labels())
         plotting.save_image_grid(
-            self.model.generate_from_latent(self.latent_paths()).numpy(),
+            images.numpy(),
             os.path.join(self.directory, f"epoch_{epoch + 1:04d}.png"),
             num_rows=self.num_pairs * len(self.methods),
         )
