@@ -15,8 +15,7 @@ def tfds_data_dir():
     return os.environ.get("TFDS_DATA_DIR") or os.path.expanduser("~/tensorflow_datasets")
 
 
-@pytest.fixture
-def mnist_data_dir():
+def require_mnist():
     """The TFDS data directory holding MNIST; skips (fails on CI) without it."""
     directory = tfds_data_dir()
     if not os.path.isdir(os.path.join(directory, "mnist")):
@@ -25,6 +24,11 @@ def mnist_data_dir():
             pytest.fail(message + "; CI must provide it")
         pytest.skip(message)
     return directory
+
+
+@pytest.fixture
+def mnist_data_dir():
+    return require_mnist()
 
 
 def tiny_dcgan(image_shape=(8, 8, 1), latent_dim=4, seed=0):

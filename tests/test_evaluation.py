@@ -1,0 +1,62 @@
+"""The project's MNIST classifier and label fidelity, on real MNIST."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_gan
+from conftest import require_mnist
+from keras_gan.evaluation import label_fidelity
+
+
+@pytest.fixture(scope="module")
+def mnist_test():
+    """MNIST's 10,000 test images in [-1, 1] and their labels."""
+    dataset = keras_gan.data.load_tfds(
+        "mnist", split="test", batch_size=10_000, shuffle=False, data_dir=require_mnist(), label_key="label"
+    )
+    images, labels = next(iter(dataset))
+    return images.numpy(), labels.numpy()
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    # Trained once per machine (a few minutes), then loaded from the cache.
+    return keras_gan.evaluation.mnist_classifier(data_dir=require_mnist())
+
+
+def test_classifier_is_at_least_99_percent_accurate_on_the_test_split(classifier, mnist_test):
+    images, labels = mnist_test
+    predicted = np.argmax(classifier.predict(images, batch_size=1000, verbose=0), axis=-1)
+    accuracy = np.mean(predicted == labels)
+    assert accuracy >= 0.99
+    assert classifier.test_accuracy == pytest.approx(accuracy, abs=1e-6)  # the cached report is the truth
+
+
+def real_images_generator(mnist_test, ignore_labels=False):
+    """A 'generator' that returns real test images of the class asked for
+    (or, with `ignore_labels`, always of class 0)."""
+    images, labels = mnist_test
+    by_class = [images[labels == c] for c in range(10)]
+
+    def generate(wanted, seed):
+        wanted = np.zeros_like(wanted) if ignore_labels else wanted.numpy()
+        return np.stack([by_class[c][(seed * 37 + i) % len(by_class[c])] for i, c in enumerate(wanted)])
+
+    return generate
+
+
+def test_label_fidelity_of_a_perfect_generator_is_the_classifiers_accuracy(classifier, mnist_test):
+    result = label_fidelity(real_images_generator(mnist_test), classifier, 10, samples_per_class=50, batch_size=128)
+    assert result["num_samples"] == 500 and len(result["per_class"]) == 10
+    assert result["label_fidelity"] >= 0.98
+    assert result["label_fidelity"] == pytest.approx(np.mean(result["per_class"]))
+
+
+def test_label_fidelity_of_a_generator_that_ignores_labels_is_one_in_ten(classifier, mnist_test):
+    result = label_fidelity(
+        real_images_generator(mnist_test, ignore_labels=True), classifier, 10, samples_per_class=50, batch_size=128
+    )
+    # Only the class-0 requests are met: per-class fidelity ~1 for 0, ~0 else.
+    assert result["per_class"][0] >= 0.98 and max(result["per_class"][1:]) <= 0.02
+    assert result["label_fidelity"] == pytest.approx(0.1, abs=0.005)
