@@ -2,12 +2,14 @@
 
     python train.py                      # DCGAN on MNIST, 5 epochs, runs/mnist_dcgan
     python train.py --architecture mlp --loss minimax --d-steps 2 --epochs 20
+    python train.py --conditional        # one class per grid row, runs/mnist_dcgan_conditional
 
 The run directory (--output-dir) receives:
 
     config.json         the resolved configuration
-    samples/            epoch_NNNN.png, an 8x8 grid from fixed noise per epoch,
-                        and samples.gif, all of them animated
+    samples/            epoch_NNNN.png, an 8x8 grid from fixed noise per epoch
+                        (--conditional: one row of 8 per class), and
+                        samples.gif, all of them animated
     interpolation/      epoch_NNNN.png, linear and spherical paths in z
     history.csv         d_loss, g_loss, d_real, d_fake, loss per epoch (CSVLogger)
     losses.png          the same, plotted
@@ -71,6 +73,7 @@ def parse_args(argv=None):
     add("--split", default="train", help="TFDS split, slicing allowed (default: train)")
     add("--data-dir", default=None, help="TFDS data directory (default: $TFDS_DATA_DIR or ~/tensorflow_datasets)")
     add("--image-size", type=image_size, default=None, help="resize images to HEIGHTxWIDTH, e.g. 64x64")
+    add("--conditional", action="store_true", help="class-conditional GAN on the dataset's `label` feature")
     add("--architecture", choices=ARCHITECTURES, default="dcgan", help="networks (default: dcgan)")
     add("--width", type=positive_int, default=64, help="DCGAN channels of the widest-resolution layer (default: 64)")
     add("--latent-dim", type=positive_int, default=100, help="size of z (default: 100)")
@@ -92,7 +95,8 @@ def parse_args(argv=None):
     add("--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras fit verbosity (default: 1, a progress bar)")
     args = parser.parse_args(argv)
     if args.output_dir is None:
-        args.output_dir = os.path.join("runs", f"{args.dataset.split(':')[0]}_{args.architecture}")
+        suffix = "_conditional" if args.conditional else ""
+        args.output_dir = os.path.join("runs", f"{args.dataset.split(':')[0]}_{args.architecture}{suffix}")
     return args
 
 
@@ -153,18 +157,21 @@ def every_n_epochs_checkpoint(keras, directory, every):
     return EveryNEpochs(os.path.join(directory, "epoch_{epoch:04d}.keras"))
 
 
-def build_gan(args, image_shape):
+def build_gan(args, image_shape, num_classes=None):
     import keras
 
     import keras_gan
 
     make_generator, make_discriminator = keras_gan.architectures.BUILDERS[args.architecture]
-    width = {"width": args.width} if args.architecture == "dcgan" else {}
-    gan = keras_gan.GAN(
-        make_generator(image_shape, latent_dim=args.latent_dim, **width),
-        make_discriminator(image_shape, **width),
-        seed=args.seed,
+    options = {"width": args.width} if args.architecture == "dcgan" else {}
+    networks = (
+        make_generator(image_shape, latent_dim=args.latent_dim, num_classes=num_classes, **options),
+        make_discriminator(image_shape, num_classes=num_classes, **options),
     )
+    if num_classes:
+        gan = keras_gan.ConditionalGAN(*networks, num_classes=num_classes, seed=args.seed)
+    else:
+        gan = keras_gan.GAN(*networks, seed=args.seed)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(args.d_learning_rate, beta_1=args.beta_1),
         g_optimizer=keras.optimizers.Adam(args.g_learning_rate, beta_1=args.beta_1),
@@ -193,8 +200,13 @@ def main(argv=None):
             seed=args.seed,
             data_dir=args.data_dir,
             image_size=args.image_size,
+            label_key="label" if args.conditional else None,
         )
-        gan = build_gan(args, tuple(dataset.element_spec.shape[1:]))
+        num_classes = None
+        if args.conditional:
+            num_classes = keras_gan.data.num_classes(args.dataset, "label", args.data_dir)
+        images = dataset.element_spec[0] if args.conditional else dataset.element_spec
+        gan = build_gan(args, tuple(images.shape[1:]), num_classes)
     except (ValueError, FileNotFoundError, RuntimeError) as error:
         sys.exit(f"error: {error}")  # before anything is written
 
@@ -203,6 +215,8 @@ def main(argv=None):
     if not resume:
         write_json(os.path.join(directory, "config.json"), config)
     history_csv = os.path.join(directory, "history.csv")
+    # Conditional: a row of 8 per class (ConditionalGAN.generate's labels).
+    grid = {"num_samples": 8 * num_classes, "num_rows": num_classes} if num_classes else {}
     callbacks = [
         # double_checkpoint: a kill while the backup is written leaves the
         # previous one to resume from, not a truncated file.
@@ -210,7 +224,7 @@ def main(argv=None):
             os.path.join(directory, "backup"), delete_checkpoint=False, double_checkpoint=True
         ),
         keras.callbacks.CSVLogger(history_csv, append=resume),
-        keras_gan.callbacks.SampleGrid(os.path.join(directory, "samples"), seed=args.seed, gif=True),
+        keras_gan.callbacks.SampleGrid(os.path.join(directory, "samples"), seed=args.seed, gif=True, **grid),
         keras_gan.callbacks.LatentInterpolation(os.path.join(directory, "interpolation"), seed=args.seed),
     ]
     if args.save_every:
@@ -219,7 +233,7 @@ def main(argv=None):
         log_dir = os.path.join(directory, "tensorboard")
         callbacks += [
             keras.callbacks.TensorBoard(log_dir),
-            keras_gan.callbacks.TensorBoardImages(log_dir, seed=args.seed),
+            keras_gan.callbacks.TensorBoardImages(log_dir, seed=args.seed, **grid),
         ]
     gan.fit(
         dataset,

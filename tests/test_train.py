@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import matplotlib.image
+
 from conftest import REPO
 from conftest import run_python
 
@@ -115,6 +117,24 @@ def test_rerun_after_a_kill_resumes_at_the_next_epoch(mnist_data_dir, tmp_path):
     assert "Epoch 1/" not in resumed.stdout or done == 0
     assert f"epoch_{done + 1:04d}.png" in os.listdir(run / "samples")
     assert not (run / "backup").exists() and (run / "generator" / "saved_model.pb").exists()
+
+
+def test_conditional_run_has_a_row_per_class_and_a_labelled_export(mnist_data_dir, tmp_path):
+    run = tmp_path / "run"
+    result = run_python(["train.py", "--conditional", "--epochs", "1", "--output-dir", str(run), *TINY])
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads((run / "config.json").read_text())["conditional"] is True
+    # 10 rows (classes) x 8 columns of 28x28 tiles, 2 pixels apart, scaled 2x.
+    grid = matplotlib.image.imread(run / "samples" / "epoch_0001.png")
+    assert grid.shape[:2] == (2 * (10 * 30 - 2), 2 * (8 * 30 - 2))
+    fidelity = run_python(
+        ["-m", "keras_gan.evaluation.label_fidelity", str(run / "generator"), "--samples-per-class", "20"],
+        cwd=tmp_path,
+    )
+    assert fidelity.returncode == 0, fidelity.stderr[-3000:]
+    report = json.loads(fidelity.stdout)
+    assert report["num_samples"] == 200 and 0.0 <= report["label_fidelity"] <= 1.0
+    assert report["classifier_test_accuracy"] >= 0.99
 
 
 def test_bad_flags_fail_before_anything_is_written(tmp_path):
