@@ -86,10 +86,12 @@ class GAN(keras.Model):
     tuples whose first element is the images (the rest, e.g. labels, is
     ignored).
 
-    A conditional game reuses this `train_step`: a subclass overrides only
-    `_unpack` (labels from the batch), `_fake_labels` (the labels to generate
-    with, drawn from the batch's), `_generator_inputs` and
-    `_discriminator_inputs` (how z, images and labels enter the networks).
+    A conditional game reuses this `train_step` (`keras_gan.ConditionalGAN`):
+    a subclass overrides only the conditioning hooks, `_unpack` (labels from
+    the batch), `_label_checks` (their run-time checks), `_fake_labels` (the
+    labels to generate with, drawn from the batch's), `_generator_inputs` and
+    `_discriminator_inputs` (how z, images and labels enter the networks) and
+    `_generation_labels` (labels for `generate`).
 
     Losses are summed over samples and divided by the global batch size, so
     gradients and the logged metrics are the same on one device and under any

@@ -17,7 +17,7 @@ def test_two_replicas_match_one_device_and_draw_their_own_noise():
     # the same weights after 3 steps of d_steps=2, and the same logged values.
     for a, b in zip(one["weights"], two["weights"]):
         np.testing.assert_allclose(a, b, atol=1e-5)
-    assert sorted(one["logs"]) == ["d_fake", "d_loss", "d_real", "g_loss"]
+    assert sorted(one["logs"]) == ["d_fake", "d_loss", "d_real", "g_loss", "loss"]
     for key in one["logs"]:
         np.testing.assert_allclose(one["logs"][key], two["logs"][key], atol=1e-5)
     z0, z1 = (np.array(z) for z in out["replica_z"])
