@@ -128,7 +128,7 @@ def test_conditional_run_has_a_row_per_class_and_a_labelled_export(mnist_data_di
     grid = matplotlib.image.imread(run / "samples" / "epoch_0001.png")
     assert grid.shape[:2] == (2 * (10 * 30 - 2), 2 * (8 * 30 - 2))
     fidelity = run_python(
-        ["-m", "keras_gan.evaluation.label_fidelity", str(run / "generator"), "--samples-per-class", "20"],
+        ["-m", "keras_gan.evaluation", str(run / "generator"), "--samples-per-class", "20"],
         cwd=tmp_path,
     )
     assert fidelity.returncode == 0, fidelity.stderr[-3000:]

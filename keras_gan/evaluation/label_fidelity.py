@@ -1,10 +1,4 @@
-"""Label fidelity: does a conditional generator draw the class asked for?
-
-    python -m keras_gan.evaluation.label_fidelity runs/mnist_dcgan_conditional/generator
-"""
-
-import argparse
-import json
+"""Label fidelity: does a conditional generator draw the class asked for?"""
 
 import numpy as np
 import tensorflow as tf
@@ -57,29 +51,3 @@ def label_fidelity(generate, classifier, num_classes, samples_per_class=100, see
         "per_class": [float(v) for v in per_class],
         "num_samples": int(len(labels)),
     }
-
-
-def main(argv=None):
-    from keras_gan.evaluation.classifier import mnist_classifier
-
-    parser = argparse.ArgumentParser(description="Label fidelity of an exported conditional MNIST generator.")
-    parser.add_argument("generator", help="SavedModel directory written by train.py --conditional")
-    parser.add_argument("--samples-per-class", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--data-dir", default=None, help="TFDS data directory holding MNIST")
-    args = parser.parse_args(argv)
-    sample = tf.saved_model.load(args.generator).signatures["sample"]
-    if "labels" not in sample.structured_input_signature[1]:
-        parser.error(f"{args.generator} is not a conditional generator (its `sample` takes no labels)")
-
-    def generate(labels, seed):
-        return sample(num_samples=tf.size(labels), seed=tf.constant(seed), labels=labels)["images"]
-
-    classifier = mnist_classifier(data_dir=args.data_dir)
-    result = label_fidelity(generate, classifier, 10, args.samples_per_class, args.seed)
-    result["classifier_test_accuracy"] = classifier.test_accuracy
-    print(json.dumps(result, indent=2))
-
-
-if __name__ == "__main__":
-    main()
