@@ -12,6 +12,7 @@ images; `keras_gan.latent` linear and spherical interpolation;
 from keras_gan import architectures
 from keras_gan import callbacks
 from keras_gan import data
+from keras_gan import distribute
 from keras_gan import evaluation
 from keras_gan import export
 from keras_gan import latent

@@ -124,7 +124,9 @@ class ConditionalGAN(GAN):
     def _fake_labels(self, labels, seed):
         """y' for generated samples: drawn with replacement from `labels`."""
         count = tf.shape(labels)[0]
-        picks = tf.random.stateless_uniform([count], seed, minval=0, maxval=count, dtype=tf.int32)
+        picks = tf.random.stateless_uniform(
+            [count], seed, minval=0, maxval=count, dtype=tf.int32, alg="philox"
+        )
         return tf.gather(labels, picks)
 
     def _generator_inputs(self, z, labels):

@@ -47,6 +47,28 @@ def _static_shape(model, which, count=1):
     return tuple(tensors[0].shape[1:])
 
 
+def _multi_worker(strategy):
+    """True under MultiWorkerMirroredStrategy with more than one worker."""
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) or resolver is None:
+        return False
+    cluster = resolver.cluster_spec().as_dict()
+    return len(cluster.get("chief", [])) + len(cluster.get("worker", [])) > 1
+
+
+def _loss_scaled(optimizer, network, auto_scale_loss):
+    """`optimizer`, wrapped in LossScaleOptimizer if `network` computes in
+    float16 (the `mixed_float16` policy), as `keras.Model.compile` does for
+    its one optimizer: small float16 gradients would underflow to 0."""
+    if (
+        auto_scale_loss
+        and network.dtype_policy.name == "mixed_float16"
+        and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
+    ):
+        return keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
 def _check_callback(callback):
     """Raises for a Keras callback that would address `model.optimizer`."""
     uses_optimizer = isinstance(
@@ -247,7 +269,16 @@ class GAN(keras.Model):
             label_smoothing: float in [0, 1), one-sided: real targets become
                 1 - label_smoothing, generated targets stay 0 (section 4.2).
             **kwargs: passed to `keras.Model.compile` (`jit_compile`,
-                `steps_per_execution`, `run_eagerly`).
+                `steps_per_execution`, `run_eagerly`, `auto_scale_loss`).
+
+        Mixed precision: build the networks under
+        `keras.mixed_precision.set_global_policy("mixed_float16")` (or
+        "mixed_bfloat16"). With float16, each optimizer is wrapped in
+        `keras.optimizers.LossScaleOptimizer` (unless it already is, or
+        `auto_scale_loss=False`): each step's loss is scaled up before the
+        gradient and the gradients scaled back, and a step whose gradients
+        overflow is skipped and the scale halved. Losses and logged metrics
+        are float32 under every policy.
 
         Raises:
             ValueError: for an unknown loss, d_steps < 1, label_smoothing
@@ -279,8 +310,9 @@ class GAN(keras.Model):
         with self.distribute_strategy.scope():
             # Created and built in the strategy's scope, so that their slot
             # variables are mirrored and BackupAndRestore can load them.
-            self.d_optimizer = keras.optimizers.get(d_optimizer)
-            self.g_optimizer = keras.optimizers.get(g_optimizer)
+            scale = kwargs.get("auto_scale_loss", True)
+            self.d_optimizer = _loss_scaled(keras.optimizers.get(d_optimizer), self.discriminator, scale)
+            self.g_optimizer = _loss_scaled(keras.optimizers.get(g_optimizer), self.generator, scale)
             self.d_optimizer.build(self.discriminator.trainable_variables)
             self.g_optimizer.build(self.generator.trainable_variables)
         self.loss_name = loss
@@ -398,10 +430,13 @@ class GAN(keras.Model):
                 seed gives the same z.
         """
         shape = tf.stack([num_samples, self.latent_dim])
+        # Philox named, not "auto_select", whose choice may change with the
+        # device or the TF version. (XLA turns its bits into floats its own
+        # way: under jit_compile the same seed gives other noise.)
         if self.latent_prior == "normal":
-            return tf.random.stateless_normal(shape, seed)
+            return tf.random.stateless_normal(shape, seed, alg="philox")
         bound = math.sqrt(3.0)
-        return tf.random.stateless_uniform(shape, seed, -bound, bound)
+        return tf.random.stateless_uniform(shape, seed, -bound, bound, alg="philox")
 
     def _step_seeds(self, count):
         """`count` independent noise seeds for this step on this replica.
@@ -413,10 +448,11 @@ class GAN(keras.Model):
         replica = tf.distribute.get_replica_context()
         if replica is not None:
             seed = tf.random.experimental.stateless_fold_in(
-                seed, replica.replica_id_in_sync_group
+                seed, replica.replica_id_in_sync_group, alg="philox"
             )
         return [
-            tf.random.experimental.stateless_fold_in(seed, i) for i in range(count)
+            tf.random.experimental.stateless_fold_in(seed, i, alg="philox")
+            for i in range(count)
         ]
 
     # Conditioning hooks. The unconditional game ignores labels; a conditional
@@ -480,7 +516,9 @@ class GAN(keras.Model):
 
     def _draw_fakes(self, real_images, real_labels, seed):
         """z and labels for as many generated samples as `real_images` holds."""
-        z_seed, label_seed = tf.unstack(tf.random.experimental.stateless_split(seed))
+        z_seed, label_seed = tf.unstack(
+            tf.random.experimental.stateless_split(seed, alg="philox")
+        )
         z = self.sample_latent(tf.shape(real_images)[0], z_seed)
         return z, self._fake_labels(real_labels, label_seed)
 
@@ -601,7 +639,22 @@ class GAN(keras.Model):
         # Not a cost either player minimizes: a value for the Keras callbacks
         # that watch `loss` (TerminateOnNaN), NaN or inf when either cost is.
         logs["loss"] = logs["d_loss"] + logs["g_loss"]
+        if _multi_worker(self.distribute_strategy):
+            # keras-team/keras#20585, tensorflow/tensorflow#72388: across
+            # workers fit reduces each log with strategy.reduce(MEAN, axis=0),
+            # which fails on a scalar. Shape (1,) reduces to the scalar; every
+            # replica holds the same synchronized metric results.
+            logs = {name: tf.reshape(value, [1]) for name, value in logs.items()}
         return logs
+
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        # keras-team/keras#20585: across workers, fit's symbolic build first
+        # reduces a data batch over the workers, which fails. A GAN is built
+        # in __init__ (both networks arrive built), so there is nothing to
+        # build: skip it there; elsewhere Keras's own path runs unchanged.
+        if _multi_worker(self.distribute_strategy):
+            return
+        super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 
     # ------------------------------------------------------------------
     # Sampling

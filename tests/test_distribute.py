@@ -1,9 +1,16 @@
-"""The same step on 2 replicas (2 logical CPUs) as on one device."""
+"""tf.distribute: 2 replicas (2 logical CPUs) and 2 workers on 127.0.0.1."""
 
 import json
+import os
+import socket
+import subprocess
+import sys
 
 import numpy as np
+import pytest
 
+import keras_gan
+from conftest import REPO
 from conftest import run_python
 
 
@@ -22,3 +29,55 @@ def test_two_replicas_match_one_device_and_draw_their_own_noise():
         np.testing.assert_allclose(one["logs"][key], two["logs"][key], atol=1e-5)
     z0, z1 = (np.array(z) for z in out["replica_z"])
     assert z0.shape == (4, 3) and not np.allclose(z0, z1)
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def test_two_workers_end_with_identical_weights_and_only_the_chief_writes(tmp_path):
+    ports = ",".join(map(str, free_ports(2)))
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env.pop("TF_CONFIG", None)
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "tests/scripts/multi_worker.py", str(i), ports, str(tmp_path)],
+            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for i in range(2)
+    ]
+    try:
+        outputs = [worker.communicate(timeout=300) for worker in workers]
+    finally:
+        for worker in workers:
+            worker.kill()
+    for worker, (_, stderr) in zip(workers, outputs):
+        assert worker.returncode == 0, stderr[-3000:]
+    chief, other = (json.loads((tmp_path / f"worker_{i}.json").read_text()) for i in range(2))
+    assert (chief["chief"], other["chief"]) == (True, False)
+    assert chief["replicas"] == 2
+    # 4 global batches of 8 per epoch, 2 epochs: 8 G steps on each worker.
+    assert chief["g_steps"] == other["g_steps"] == 8
+    for a, b in zip(chief["weights"], other["weights"], strict=True):
+        np.testing.assert_array_equal(a, b)  # BatchNorm moving statistics too
+    assert chief["history"] == other["history"]
+    assert all(np.isfinite(v).all() for v in chief["history"].values())
+    assert sorted(os.listdir(tmp_path / "samples_0")) == ["epoch_0001.png", "epoch_0002.png"]
+    assert not (tmp_path / "samples_1").exists()
+
+
+def test_strategies_by_name(monkeypatch):
+    assert keras_gan.distribute.get_strategy("default").num_replicas_in_sync == 1
+    assert keras_gan.distribute.get_strategy("auto").num_replicas_in_sync == 1  # no GPU here
+    assert keras_gan.distribute.is_chief()
+    with pytest.raises(ValueError, match="Expected one of .*'tpu'.*Received: name='horovod'"):
+        keras_gan.distribute.get_strategy("horovod")
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    with pytest.raises(ValueError, match="TF_CONFIG.*Received: TF_CONFIG=None"):
+        keras_gan.distribute.get_strategy("multi_worker")

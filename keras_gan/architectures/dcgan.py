@@ -5,7 +5,9 @@ halve cleanly:
 
 - no pooling: strided convolutions in D, stride-2 transposed convolutions in G;
 - batch normalization in both networks, except G's output layer and D's input
-  layer;
+  layer; here synchronized across replicas under `tf.distribute`, so that
+  its statistics are those of the global minibatch, as on one device, and
+  every replica keeps the same moving statistics;
 - no fully connected hidden layers: G's first layer is a matmul reshaped to a
   4-D tensor, D's last convolution is flattened into a single logit;
 - ReLU in G with a tanh output (images in [-1, 1]); LeakyReLU, slope 0.2, in D;
@@ -114,7 +116,7 @@ def dcgan_generator(
         use_bias=False,
         kernel_initializer=_weights_init(),
     )(x)
-    x = keras.layers.BatchNormalization()(x)
+    x = keras.layers.BatchNormalization(synchronized=True)(x)
     x = keras.layers.ReLU()(x)
     x = keras.layers.Reshape((base_height, base_width, width * 2 ** (n - 1)))(x)
     for step in range(1, n):
@@ -126,7 +128,7 @@ def dcgan_generator(
             use_bias=False,
             kernel_initializer=_weights_init(),
         )(x)
-        x = keras.layers.BatchNormalization()(x)
+        x = keras.layers.BatchNormalization(synchronized=True)(x)
         x = keras.layers.ReLU()(x)
     images = keras.layers.Conv2DTranspose(
         image_shape[-1],
@@ -186,7 +188,7 @@ def dcgan_discriminator(
             kernel_initializer=_weights_init(),
         )(x)
         if step > 0:  # no batch normalization on D's input layer
-            x = keras.layers.BatchNormalization()(x)
+            x = keras.layers.BatchNormalization(synchronized=True)(x)
         x = keras.layers.LeakyReLU(negative_slope=0.2)(x)
     features = keras.layers.Flatten()(x)
     if num_classes:

@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import latent
+from keras_gan import distribute
 from keras_gan import plotting
 from keras_gan.validation import check_positive_int
 
@@ -23,7 +24,8 @@ class LatentInterpolation(keras.callbacks.Callback):
     A smooth row means the generator maps nearby z to nearby images rather
     than memorising training images. For a `ConditionalGAN`, pair p is
     generated with class p mod num_classes along both its rows. Epochs are
-    numbered from 1; nothing is written outside `directory`.
+    numbered from 1; nothing is written outside `directory`, and under
+    multi-worker training only the chief writes.
 
     Args:
         directory: str or path-like, created if missing.
@@ -85,6 +87,8 @@ class LatentInterpolation(keras.callbacks.Callback):
         return np.repeat(per_pair, len(self.methods) * self.num_steps)
 
     def on_epoch_end(self, epoch, logs=None):
+        if not distribute.is_chief(self.model.distribute_strategy):
+            return  # multi-worker: only the chief writes
         os.makedirs(self.directory, exist_ok=True)
         images = self.model.generate_from_latent(self.latent_paths(), labels=self.labels())
         plotting.save_image_grid(

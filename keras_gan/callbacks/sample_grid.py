@@ -5,6 +5,7 @@ import os
 
 import keras
 
+from keras_gan import distribute
 from keras_gan import plotting
 from keras_gan.validation import check_positive_int
 
@@ -15,7 +16,8 @@ class SampleGrid(keras.callbacks.Callback):
     The same `num_samples` latent vectors (`GAN.generate(num_samples,
     seed)`) are used for every grid, so the grids show how one set of
     samples evolves. The generator runs in inference mode (`training=False`).
-    Nothing is written outside `directory`:
+    Nothing is written outside `directory`, and under multi-worker training
+    only the chief writes:
 
     - `epoch_NNNN.png` after every epoch, numbered from 1 as in
       `keras.callbacks.ModelCheckpoint`; or, with `every_n_batches=N`,
@@ -72,6 +74,8 @@ class SampleGrid(keras.callbacks.Callback):
         self._prefix = "epoch" if every_n_batches is None else "step"
 
     def _write(self, name):
+        if not distribute.is_chief(self.model.distribute_strategy):
+            return  # multi-worker: only the chief writes
         os.makedirs(self.directory, exist_ok=True)
         plotting.save_image_grid(
             self.model.generate(self.num_samples, seed=self.seed).numpy(),
@@ -100,6 +104,8 @@ class SampleGrid(keras.callbacks.Callback):
             self._write(f"epoch_{epoch + 1:04d}")
 
     def on_train_end(self, logs=None):
+        if not distribute.is_chief(self.model.distribute_strategy):
+            return  # multi-worker: only the chief writes
         frames = sorted(glob.glob(os.path.join(glob.escape(self.directory), f"{self._prefix}_*.png")))
         if self.gif and frames:
             plotting.save_gif(frames, os.path.join(self.directory, "samples.gif"), self.frame_duration)

@@ -5,6 +5,7 @@ import os
 import keras
 import tensorflow as tf
 
+from keras_gan import distribute
 from keras_gan import plotting
 from keras_gan.validation import check_positive_int
 
@@ -18,7 +19,8 @@ class TensorBoardImages(keras.callbacks.Callback):
     0, as Keras's epoch scalars). Each grid is `image_grid` of
     `GAN.generate(num_samples, seed)`, float32 in [0, 1], shape
     `(1, height, width, channels)`. Nothing is written outside
-    `log_dir/samples`.
+    `log_dir/samples`, and under multi-worker training only the chief
+    writes.
 
     Args:
         log_dir: str or path-like, the TensorBoard log directory.
@@ -48,9 +50,13 @@ class TensorBoardImages(keras.callbacks.Callback):
         self._writer = None
 
     def on_train_begin(self, logs=None):
-        self._writer = tf.summary.create_file_writer(os.path.join(self.log_dir, "samples"))
+        # Multi-worker: only the chief writes.
+        if distribute.is_chief(self.model.distribute_strategy):
+            self._writer = tf.summary.create_file_writer(os.path.join(self.log_dir, "samples"))
 
     def on_epoch_end(self, epoch, logs=None):
+        if self._writer is None:
+            return
         grid = plotting.image_grid(
             self.model.generate(self.num_samples, seed=self.seed).numpy(), self.num_rows
         )
@@ -59,4 +65,6 @@ class TensorBoardImages(keras.callbacks.Callback):
         self._writer.flush()
 
     def on_train_end(self, logs=None):
-        self._writer.close()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None

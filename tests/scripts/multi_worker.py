@@ -1,0 +1,49 @@
+"""One worker of a 2-worker MultiWorkerMirroredStrategy fit on 127.0.0.1.
+
+    python multi_worker.py INDEX PORT0,PORT1 OUTPUT_DIR
+
+Fits a tiny DCGAN for 2 epochs with SampleGrid writing to
+OUTPUT_DIR/samples_INDEX, then writes OUTPUT_DIR/worker_INDEX.json: the
+weights and the history.
+"""
+
+import json
+import os
+import sys
+
+index, ports, output = int(sys.argv[1]), sys.argv[2].split(","), sys.argv[3]
+os.environ["TF_CONFIG"] = json.dumps(
+    {
+        "cluster": {"worker": [f"127.0.0.1:{port}" for port in ports]},
+        "task": {"type": "worker", "index": index},
+    }
+)
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+import keras_gan  # noqa: E402
+
+strategy = keras_gan.distribute.get_strategy("multi_worker")
+with strategy.scope():
+    keras.utils.set_random_seed(0)
+    gan = keras_gan.GAN(
+        keras_gan.architectures.dcgan_generator((8, 8, 1), latent_dim=4, width=2),
+        keras_gan.architectures.dcgan_discriminator((8, 8, 1), width=2),
+        seed=0,
+    )
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), d_steps=2)
+images = np.random.default_rng(0).uniform(-1, 1, (32, 8, 8, 1)).astype("float32")
+dataset = tf.data.Dataset.from_tensor_slices(images).batch(8, drop_remainder=True)
+grid = keras_gan.callbacks.SampleGrid(os.path.join(output, f"samples_{index}"), num_samples=4)
+history = gan.fit(dataset, epochs=2, verbose=0, callbacks=[grid])
+result = {
+    "chief": keras_gan.distribute.is_chief(strategy),
+    "replicas": strategy.num_replicas_in_sync,
+    "weights": [w.tolist() for w in gan.get_weights()],
+    "history": history.history,
+    "g_steps": int(gan.g_optimizer.iterations.numpy()),
+}
+with open(os.path.join(output, f"worker_{index}.json"), "w") as f:
+    json.dump(result, f)

@@ -1,0 +1,55 @@
+"""Mixed precision: loss scaling for float16, finite training for bfloat16."""
+
+import keras
+import numpy as np
+import pytest
+
+from conftest import tiny_dcgan
+
+IMAGES = np.random.default_rng(0).uniform(-1, 1, (8, 8, 8, 1)).astype("float32")
+
+
+@pytest.fixture
+def policy(request):
+    keras.mixed_precision.set_global_policy(request.param)
+    try:
+        yield request.param
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16"], indirect=True)
+def test_mixed_bfloat16_fit_stays_finite_with_float32_logs(policy):
+    gan = tiny_dcgan()
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    assert gan.generator.compute_dtype == "bfloat16"
+    assert not isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)  # bfloat16 needs no scaling
+    history = gan.fit(IMAGES, batch_size=4, epochs=2, verbose=0)
+    assert all(np.isfinite(v).all() for v in history.history.values())
+    assert gan.generate(2, seed=0).dtype == "float32"
+    assert all(np.isfinite(w).all() for w in gan.get_weights())
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16"], indirect=True)
+def test_mixed_float16_wraps_both_optimizers_in_loss_scaling(policy):
+    gan = tiny_dcgan()
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    for optimizer in (gan.d_optimizer, gan.g_optimizer):
+        assert isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
+    history = gan.fit(IMAGES, batch_size=4, epochs=1, verbose=0)
+    assert all(np.isfinite(v).all() for v in history.history.values())
+    assert int(gan.g_optimizer.iterations.numpy()) == 2
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16"], indirect=True)
+def test_float16_step_whose_gradients_overflow_is_skipped(policy):
+    gan = tiny_dcgan()
+    # A loss scale of 2^60: D's float16 gradients overflow to inf.
+    d_optimizer = keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(0.1), initial_scale=2.0**60)
+    gan.compile(d_optimizer, keras.optimizers.SGD(0.1))
+    before = [v.numpy().copy() for v in gan.discriminator.trainable_variables]
+    gan.fit(IMAGES[:4], batch_size=4, epochs=1, verbose=0)
+    for old, variable in zip(before, gan.discriminator.trainable_variables):
+        np.testing.assert_array_equal(old, variable.numpy())  # not applied
+    assert float(d_optimizer.dynamic_scale.numpy()) == 2.0**59  # halved for the next step
+    assert int(d_optimizer.iterations.numpy()) == 0
