@@ -649,7 +649,8 @@ class GAN(keras.Model):
 
     def _maybe_symbolic_build(self, iterator=None, data_batch=None):
         # keras-team/keras#20585: across workers, fit's symbolic build first
-        # reduces a data batch over the workers, which fails. A GAN is built
+        # reduces a data batch over the workers, which fails for
+        # (images, labels) batches (PerReplica to Tensor). A GAN is built
         # in __init__ (both networks arrive built), so there is nothing to
         # build: skip it there; elsewhere Keras's own path runs unchanged.
         if _multi_worker(self.distribute_strategy):

@@ -2,7 +2,9 @@
 
     python multi_worker.py INDEX PORT0,PORT1 OUTPUT_DIR
 
-Fits a tiny DCGAN for 2 epochs with SampleGrid writing to
+Fits a tiny conditional DCGAN for 2 epochs on (images, labels) batches (the
+case where Keras's own build step fails across workers) with SampleGrid
+writing to
 OUTPUT_DIR/samples_INDEX, then writes OUTPUT_DIR/worker_INDEX.json: the
 weights and the history.
 """
@@ -28,14 +30,16 @@ import keras_gan  # noqa: E402
 strategy = keras_gan.distribute.get_strategy("multi_worker")
 with strategy.scope():
     keras.utils.set_random_seed(0)
-    gan = keras_gan.GAN(
-        keras_gan.architectures.dcgan_generator((8, 8, 1), latent_dim=4, width=2),
-        keras_gan.architectures.dcgan_discriminator((8, 8, 1), width=2),
+    gan = keras_gan.ConditionalGAN(
+        keras_gan.architectures.dcgan_generator((8, 8, 1), latent_dim=4, width=2, num_classes=3),
+        keras_gan.architectures.dcgan_discriminator((8, 8, 1), width=2, num_classes=3),
+        num_classes=3,
         seed=0,
     )
     gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), d_steps=2)
 images = np.random.default_rng(0).uniform(-1, 1, (32, 8, 8, 1)).astype("float32")
-dataset = tf.data.Dataset.from_tensor_slices(images).batch(8, drop_remainder=True)
+labels = np.arange(32) % 3
+dataset = tf.data.Dataset.from_tensor_slices((images, labels)).batch(8, drop_remainder=True)
 grid = keras_gan.callbacks.SampleGrid(os.path.join(output, f"samples_{index}"), num_samples=4)
 history = gan.fit(dataset, epochs=2, verbose=0, callbacks=[grid])
 result = {
