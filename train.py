@@ -24,6 +24,7 @@ finished run, or a run with a different configuration, is never overwritten.
 """
 
 import argparse
+import csv
 import json
 import os
 import shutil
@@ -32,7 +33,9 @@ import sys
 LOSSES = ("non_saturating", "minimax", "maximum_likelihood")
 ARCHITECTURES = ("dcgan", "mlp")
 # Keys that may differ when an interrupted run is resumed.
-RESUMABLE_CHANGES = ("epochs", "data_dir", "tensorboard", "save_every")
+RESUMABLE_CHANGES = ("epochs", "data_dir", "tensorboard", "save_every", "strategy", "jit_compile", "deterministic")
+STRATEGIES = ("auto", "default", "mirrored", "multi_worker", "tpu")
+PRECISIONS = ("off", "mixed_float16", "mixed_bfloat16")
 
 
 def positive_int(text):
@@ -92,6 +95,15 @@ def parse_args(argv=None):
     add("--tensorboard", action="store_true", help="write TensorBoard scalars and sample grids to <output-dir>/tensorboard")
     add("--save-every", type=positive_int, default=None, metavar="N",
         help="save the whole GAN (.keras) to <output-dir>/checkpoints every N epochs")
+    add("--strategy", choices=STRATEGIES, default="auto",
+        help="tf.distribute strategy: auto (all GPUs when more than one), default, mirrored, "
+        "multi_worker (from TF_CONFIG), tpu (default: auto)")
+    add("--mixed-precision", choices=PRECISIONS, default="off",
+        help="compute dtype policy; mixed_float16 adds loss scaling (default: off)")
+    add("--jit-compile", action="store_true", help="compile each training step with XLA")
+    add("--deterministic", action="store_true",
+        help="deterministic ops (tf.config.experimental.enable_op_determinism): reruns and resumed runs "
+        "give bit-identical weights")
     add("--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras fit verbosity (default: 1, a progress bar)")
     args = parser.parse_args(argv)
     if args.output_dir is None:
@@ -118,7 +130,7 @@ def prepare_run_directory(config):
         if os.path.isdir(directory) and os.listdir(directory):
             sys.exit(f"error: --output-dir {directory} is not empty and holds no run; choose another directory.")
         return False
-    if not os.path.isdir(backup):
+    if not os.path.isdir(backup) and not os.path.isdir(f"{backup}.previous"):
         if os.path.exists(os.path.join(directory, "generator")):
             sys.exit(f"error: --output-dir {directory} holds a finished run; choose another directory.")
         return False  # stopped before its first backup: start again
@@ -178,8 +190,23 @@ def build_gan(args, image_shape, num_classes=None):
         loss=args.loss,
         d_steps=args.d_steps,
         label_smoothing=args.label_smoothing,
+        jit_compile=args.jit_compile,
     )
     return gan
+
+
+def keep_finished_epochs(history_csv, epochs):
+    """Drops CSV rows of epochs >= `epochs` (logged before a crash, but not
+    backed up: the resumed run logs them again)."""
+    if not os.path.exists(history_csv):
+        return
+    with open(history_csv, newline="") as f:
+        rows = list(csv.reader(f))
+    kept = rows[:1] + [row for row in rows[1:] if int(row[0]) < epochs]
+    partial = f"{history_csv}.partial"
+    with open(partial, "w", newline="") as f:
+        csv.writer(f).writerows(kept)
+    os.replace(partial, history_csv)
 
 
 def main(argv=None):
@@ -188,11 +215,19 @@ def main(argv=None):
     resume = prepare_run_directory(config)
 
     import keras
+    import tensorflow as tf
 
     import keras_gan
 
     keras.utils.set_random_seed(args.seed)
+    if args.deterministic:
+        tf.config.experimental.enable_op_determinism()
+    if args.mixed_precision != "off":
+        keras.mixed_precision.set_global_policy(args.mixed_precision)
+    directory = args.output_dir
+    backup = os.path.join(directory, "backup")
     try:
+        strategy = keras_gan.distribute.get_strategy(args.strategy)
         dataset = keras_gan.data.load_tfds(
             args.dataset,
             split=args.split,
@@ -206,47 +241,58 @@ def main(argv=None):
         if args.conditional:
             num_classes = keras_gan.data.num_classes(args.dataset, "label", args.data_dir)
         images = dataset.element_spec[0] if args.conditional else dataset.element_spec
-        gan = build_gan(args, tuple(images.shape[1:]), num_classes)
+        with strategy.scope():
+            gan = build_gan(args, tuple(images.shape[1:]), num_classes)
     except (ValueError, FileNotFoundError, RuntimeError) as error:
         sys.exit(f"error: {error}")  # before anything is written
 
-    directory = args.output_dir
-    os.makedirs(directory, exist_ok=True)
-    if not resume:
-        write_json(os.path.join(directory, "config.json"), config)
+    # One endless stream of shuffled epochs (each reshuffled from the seed);
+    # a resumed run skips the epochs already done, so it sees the batches an
+    # uninterrupted run would.
+    steps_per_epoch = args.steps_per_epoch or int(dataset.cardinality())
+    done = keras_gan.callbacks.BackupAndRestore.restored_epoch(backup) if resume else 0
+    dataset = dataset.repeat().skip(done * steps_per_epoch)
+
+    # Multi-worker: only the chief writes the run directory (Keras's convention).
+    chief = keras_gan.distribute.is_chief(strategy)
     history_csv = os.path.join(directory, "history.csv")
+    if chief:
+        os.makedirs(directory, exist_ok=True)
+        if not resume:
+            write_json(os.path.join(directory, "config.json"), config)
+        keep_finished_epochs(history_csv, done)
     # Conditional: a row of 8 per class (ConditionalGAN.generate's labels).
     grid = {"num_samples": 8 * num_classes, "num_rows": num_classes} if num_classes else {}
     callbacks = [
-        # double_checkpoint: a kill while the backup is written leaves the
-        # previous one to resume from, not a truncated file.
-        keras.callbacks.BackupAndRestore(
-            os.path.join(directory, "backup"), delete_checkpoint=False, double_checkpoint=True
-        ),
-        keras.callbacks.CSVLogger(history_csv, append=resume),
         keras_gan.callbacks.SampleGrid(os.path.join(directory, "samples"), seed=args.seed, gif=True, **grid),
         keras_gan.callbacks.LatentInterpolation(os.path.join(directory, "interpolation"), seed=args.seed),
     ]
-    if args.save_every:
+    if chief:
+        # Before the backup: a row is never lost, and one logged after the
+        # last backup is dropped on resume (keep_finished_epochs).
+        callbacks.append(keras.callbacks.CSVLogger(history_csv, append=resume))
+    callbacks.append(keras_gan.callbacks.BackupAndRestore(backup, delete_checkpoint=False))
+    if args.save_every and chief:
         callbacks.append(every_n_epochs_checkpoint(keras, os.path.join(directory, "checkpoints"), args.save_every))
     if args.tensorboard:
         log_dir = os.path.join(directory, "tensorboard")
-        callbacks += [
-            keras.callbacks.TensorBoard(log_dir),
-            keras_gan.callbacks.TensorBoardImages(log_dir, seed=args.seed, **grid),
-        ]
+        if chief:
+            callbacks.append(keras.callbacks.TensorBoard(log_dir))
+        callbacks.append(keras_gan.callbacks.TensorBoardImages(log_dir, seed=args.seed, **grid))
     gan.fit(
         dataset,
         epochs=args.epochs,
-        steps_per_epoch=args.steps_per_epoch,
+        steps_per_epoch=steps_per_epoch,
         callbacks=callbacks,
         verbose=args.verbose,
         shuffle=False,  # the dataset shuffles itself
     )
+    if not chief:
+        return
     keras_gan.export.export_generator(gan, os.path.join(directory, "generator"))
     keras_gan.plotting.plot_history(history_csv, os.path.join(directory, "losses.png"))
     # The run is complete only now: a crash before this line resumes.
-    shutil.rmtree(os.path.join(directory, "backup"))
+    shutil.rmtree(backup)
     print(f"Wrote {directory}: {', '.join(sorted(os.listdir(directory)))}")
 
 

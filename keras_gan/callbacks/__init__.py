@@ -2,9 +2,10 @@
 
 `SampleGrid` and `LatentInterpolation` write PNGs, `TensorBoardImages` image
 summaries; `ForPlayer` points Keras's learning-rate callbacks at one player's
-optimizer.
+optimizer; `BackupAndRestore` is Keras's, written atomically.
 """
 
+from keras_gan.callbacks.backup_and_restore import BackupAndRestore
 from keras_gan.callbacks.for_player import ForPlayer
 from keras_gan.callbacks.latent_interpolation import LatentInterpolation
 from keras_gan.callbacks.sample_grid import SampleGrid
