@@ -5,7 +5,9 @@ shape `(batch, height, width, channels)`, or with labels `(images, labels)`
 pairs, labels int32 `(batch,)`, for a conditional GAN: shuffled, cached in memory when the
 raw pixels fit, batched with the remainder dropped (every step then has the
 same batch size, which `d_steps` and `tf.distribute` rely on), and
-prefetched.
+prefetched. Under MultiWorkerMirroredStrategy each worker takes its share of
+every global batch (tf.data's DATA sharding): give every worker the same
+`seed`, so that they shuffle alike.
 """
 
 import math
@@ -70,9 +72,14 @@ def _pipeline(examples, batch_size, shuffle, seed, cache, shuffle_buffer, prepar
             return prepare_image(image), tf.cast(label, tf.int32)
 
     examples = examples.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
-    return examples.batch(batch_size, drop_remainder=True).prefetch(
-        tf.data.AUTOTUNE
+    # Across workers, shard by batch element: TFDS's MNIST is one file, too
+    # few for tf.data's default sharding by file.
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = (
+        tf.data.experimental.AutoShardPolicy.DATA
     )
+    batches = examples.batch(batch_size, drop_remainder=True).with_options(options)
+    return batches.prefetch(tf.data.AUTOTUNE)
 
 
 def _check_batch_size(batch_size, num_examples):

@@ -196,3 +196,30 @@ def test_unwrapped_learning_rate_callbacks_are_refused_before_training():
 def test_callbacks_reject_bad_arguments(tmp_path, make, match):
     with pytest.raises(ValueError, match=match):
         make(tmp_path)
+
+
+def test_backup_and_restore_writes_whole_backups_and_survives_a_kill_between_renames(tmp_path):
+    backup = tmp_path / "backup"
+    keras.utils.set_random_seed(0)
+    gan, _ = fitted([keras_gan.callbacks.BackupAndRestore(backup, delete_checkpoint=False)], epochs=1)
+    assert sorted(os.listdir(tmp_path)) == ["backup"]  # no .partial or .previous left
+    assert sorted(os.listdir(backup)) == ["latest.weights.h5", "training_metadata.json"]
+    assert keras_gan.callbacks.BackupAndRestore.restored_epoch(backup) == 1
+    saved = [w.copy() for w in gan.get_weights()]
+    # A kill after the old backup was moved aside, before the new one took its place.
+    os.replace(backup, tmp_path / "backup.previous")
+
+    class Record(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.weights = self.model.get_weights()
+
+    record = Record()
+    resumed, history = fitted(
+        [keras_gan.callbacks.BackupAndRestore(backup, delete_checkpoint=False), record], epochs=3, gan=tiny_dcgan(seed=9)
+    )
+    for a, b in zip(saved, record.weights):
+        np.testing.assert_array_equal(a, b)  # restored from the previous backup, seed states included
+    assert len(history.history["loss"]) == 2  # epochs 2 and 3
+    assert int(resumed.g_optimizer.iterations.numpy()) == 6
+    assert sorted(os.listdir(tmp_path)) == ["backup"]
+    assert keras_gan.callbacks.BackupAndRestore.restored_epoch(backup) == 3

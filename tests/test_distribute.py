@@ -32,6 +32,7 @@ def test_two_replicas_match_one_device_and_draw_their_own_noise():
 
 
 def free_ports(count):
+    """`count` free TCP ports on 127.0.0.1."""
     sockets = [socket.socket() for _ in range(count)]
     for s in sockets:
         s.bind(("127.0.0.1", 0))
@@ -69,7 +70,9 @@ def test_two_workers_end_with_identical_weights_and_only_the_chief_writes(tmp_pa
     assert chief["history"] == other["history"]
     assert all(np.isfinite(v).all() for v in chief["history"].values())
     assert sorted(os.listdir(tmp_path / "samples_0")) == ["epoch_0001.png", "epoch_0002.png"]
-    assert not (tmp_path / "samples_1").exists()
+    assert keras_gan.callbacks.BackupAndRestore.restored_epoch(tmp_path / "backup_0") == 2
+    for written_by_chief_only in ("samples_1", "backup_1"):
+        assert not (tmp_path / written_by_chief_only).exists()
 
 
 def test_strategies_by_name(monkeypatch):

@@ -188,6 +188,37 @@ def test_resume_after_sigkill_is_bit_identical_to_an_uninterrupted_run(mnist_dat
         assert (killed / "samples" / name).read_bytes() == (straight / "samples" / name).read_bytes(), name
 
 
+def test_two_train_py_workers_write_one_run_directory(mnist_data_dir, tmp_path):
+    from test_distribute import free_ports
+
+    run = tmp_path / "run"
+    addresses = [f"127.0.0.1:{port}" for port in free_ports(2)]
+    workers = []
+    for index in range(2):
+        tf_config = {"cluster": {"worker": addresses}, "task": {"type": "worker", "index": index}}
+        workers.append(
+            subprocess.Popen(
+                [sys.executable, "train.py", "--strategy", "multi_worker", "--epochs", "2", "--output-dir", str(run), *TINY],
+                cwd=REPO,
+                env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "TF_CONFIG": json.dumps(tf_config)},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+    try:
+        outputs = [worker.communicate(timeout=600) for worker in workers]
+    finally:
+        for worker in workers:
+            worker.kill()
+    for worker, (_, stderr) in zip(workers, outputs):
+        assert worker.returncode == 0, stderr[-3000:]
+    assert "Wrote" in outputs[0][0] and "Wrote" not in outputs[1][0]  # only the chief finishes the run
+    assert sorted(os.listdir(run)) == ["config.json", "generator", "history.csv", "interpolation", "losses.png", "samples"]
+    with open(run / "history.csv") as f:
+        assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1"]  # one row per epoch, not two
+
+
 def test_bad_flags_fail_before_anything_is_written(tmp_path):
     result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), "--d-steps", "0"])
     assert result.returncode == 2 and "--d-steps" in result.stderr

@@ -3,9 +3,9 @@
     python multi_worker.py INDEX PORT0,PORT1 OUTPUT_DIR
 
 Fits a tiny conditional DCGAN for 2 epochs on (images, labels) batches (the
-case where Keras's own build step fails across workers) with SampleGrid
-writing to
-OUTPUT_DIR/samples_INDEX, then writes OUTPUT_DIR/worker_INDEX.json: the
+case where Keras's own build step fails across workers), with SampleGrid
+writing to OUTPUT_DIR/samples_INDEX and BackupAndRestore to
+OUTPUT_DIR/backup_INDEX, then writes OUTPUT_DIR/worker_INDEX.json: the
 weights and the history.
 """
 
@@ -40,8 +40,11 @@ with strategy.scope():
 images = np.random.default_rng(0).uniform(-1, 1, (32, 8, 8, 1)).astype("float32")
 labels = np.arange(32) % 3
 dataset = tf.data.Dataset.from_tensor_slices((images, labels)).batch(8, drop_remainder=True)
-grid = keras_gan.callbacks.SampleGrid(os.path.join(output, f"samples_{index}"), num_samples=4)
-history = gan.fit(dataset, epochs=2, verbose=0, callbacks=[grid])
+callbacks = [
+    keras_gan.callbacks.SampleGrid(os.path.join(output, f"samples_{index}"), num_samples=4),
+    keras_gan.callbacks.BackupAndRestore(os.path.join(output, f"backup_{index}"), delete_checkpoint=False),
+]
+history = gan.fit(dataset, epochs=2, verbose=0, callbacks=callbacks)
 result = {
     "chief": keras_gan.distribute.is_chief(strategy),
     "replicas": strategy.num_replicas_in_sync,
