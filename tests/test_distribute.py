@@ -14,7 +14,7 @@ from conftest import REPO
 from conftest import run_python
 
 
-def test_two_replicas_match_one_device_and_draw_their_own_noise():
+def test_two_replicas_match_one_device_and_draw_their_own_noise_and_dropout():
     result = run_python(["tests/scripts/mirrored_step.py"])
     assert result.returncode == 0, result.stderr[-3000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])
@@ -29,6 +29,9 @@ def test_two_replicas_match_one_device_and_draw_their_own_noise():
         np.testing.assert_allclose(one["logs"][key], two["logs"][key], atol=1e-5)
     z0, z1 = (np.array(z) for z in out["replica_z"])
     assert z0.shape == (4, 3) and not np.allclose(z0, z1)
+    # And their own dropout masks (ReplicaDropout; Keras's Dropout shares one).
+    mask0, mask1 = (np.array(m) for m in out["replica_dropout"])
+    assert set(np.unique(mask0)) <= {0.0, 2.0} and not np.array_equal(mask0, mask1)
 
 
 def free_ports(count):

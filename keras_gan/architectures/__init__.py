@@ -11,6 +11,7 @@ from keras_gan.architectures.dcgan import resolution_steps
 from keras_gan.architectures.maxout import Maxout
 from keras_gan.architectures.mlp import mlp_discriminator
 from keras_gan.architectures.mlp import mlp_generator
+from keras_gan.architectures.replica_dropout import ReplicaDropout
 
 BUILDERS = {
     "dcgan": (dcgan_generator, dcgan_discriminator),

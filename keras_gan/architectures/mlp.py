@@ -12,6 +12,7 @@ import keras
 
 from keras_gan.architectures import conditioning
 from keras_gan.architectures.maxout import Maxout
+from keras_gan.architectures.replica_dropout import ReplicaDropout
 from keras_gan.validation import check_image_shape
 
 
@@ -81,7 +82,8 @@ def mlp_discriminator(
 
     Dropout rates are the complements of the paper's keep probabilities
     (input 0.8, hidden 0.5); dropout is active only when called with
-    `training=True`. With `num_classes`, a conditional discriminator
+    `training=True`, with its own mask on every `tf.distribute` replica
+    (`ReplicaDropout`). With `num_classes`, a conditional discriminator
     D(x, y): a projection discriminator on the last hidden layer
     (`conditioning`).
 
@@ -111,11 +113,11 @@ def mlp_discriminator(
     num_classes = conditioning.check_num_classes(num_classes)
     images = keras.Input(image_shape, name="images")
     x = keras.layers.Flatten()(images)
-    x = keras.layers.Dropout(input_dropout)(x)
+    x = ReplicaDropout(input_dropout)(x)
     x = Maxout(units, pieces)(x)
-    x = keras.layers.Dropout(hidden_dropout)(x)
+    x = ReplicaDropout(hidden_dropout)(x)
     x = Maxout(units, pieces)(x)
-    features = keras.layers.Dropout(hidden_dropout)(x)
+    features = ReplicaDropout(hidden_dropout)(x)
     if num_classes:
         labels = conditioning.label_input()
         logits = conditioning.projection_logits(features, labels, num_classes)

@@ -1,6 +1,7 @@
 """Run in a fresh process: fit one tiny GAN on 1 device and on 2 replicas.
 
-Prints one JSON line: both runs' weights and logs, and the z each replica drew.
+Prints one JSON line: both runs' weights and logs, and the z and dropout
+masks each replica drew.
 """
 
 import json
@@ -53,4 +54,15 @@ def draw():
 
 
 out["replica_z"] = [z.numpy().tolist() for z in strategy.experimental_local_results(draw())]
+
+with strategy.scope():
+    dropout = keras_gan.architectures.ReplicaDropout(0.5, seed=0)
+
+
+@tf.function
+def drop():
+    return strategy.run(lambda: dropout(tf.ones((4, 8)), training=True))
+
+
+out["replica_dropout"] = [mask.numpy().tolist() for mask in strategy.experimental_local_results(drop())]
 print(json.dumps(out))
