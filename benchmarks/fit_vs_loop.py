@@ -30,7 +30,7 @@ from keras_gan import architectures
 from keras_gan import losses
 
 
-def make_gan(args):
+def make_gan(args, jit_compile=False):
     keras.utils.set_random_seed(0)
     shape = (args.image_size, args.image_size, args.channels)
     gan = keras_gan.GAN(
@@ -38,7 +38,11 @@ def make_gan(args):
         architectures.dcgan_discriminator(shape, width=args.width),
         seed=0,
     )
-    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5))
+    gan.compile(
+        keras.optimizers.Adam(2e-4, beta_1=0.5),
+        keras.optimizers.Adam(2e-4, beta_1=0.5),
+        jit_compile=jit_compile,
+    )
     return gan
 
 
