@@ -262,7 +262,12 @@ class GAN(keras.Model):
                 `keras.optimizers.Optimizer`, a name or a config dict.
             g_optimizer: optimizer of the generator, a distinct instance.
             loss: the generator cost (tutorial section 3.2):
-                "non_saturating" (default), "minimax" or "maximum_likelihood".
+                "non_saturating" (default), "minimax" or "maximum_likelihood";
+                or a user's cost, a `keras.losses.Loss` on (targets,
+                logits), applied with target 1, or a function from logits
+                to per-sample costs (see `losses.get_generator_loss`).
+                Every cost is taken per sample, summed and divided by the
+                global batch size, whatever the Loss's own `reduction`.
                 D's cost is always binary cross-entropy from logits.
             d_steps: int >= 1, k of Algorithm 1: discriminator updates per
                 generator update. Batches must then hold k minibatches.
@@ -315,7 +320,7 @@ class GAN(keras.Model):
             self.g_optimizer = _loss_scaled(keras.optimizers.get(g_optimizer), self.generator, scale)
             self.d_optimizer.build(self.discriminator.trainable_variables)
             self.g_optimizer.build(self.generator.trainable_variables)
-        self.loss_name = loss
+        self.generator_cost = loss  # as given: a name, a Loss or a function
         self.d_steps = d_steps
         self.label_smoothing = float(label_smoothing)
         self.generator_loss = generator_loss
@@ -326,7 +331,9 @@ class GAN(keras.Model):
         return {
             "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
             "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
-            "loss": self.loss_name,
+            "loss": self.generator_cost
+            if isinstance(self.generator_cost, str)
+            else keras.saving.serialize_keras_object(self.generator_cost),
             "d_steps": self.d_steps,
             "label_smoothing": self.label_smoothing,
             "jit_compile": self.jit_compile,
@@ -337,6 +344,8 @@ class GAN(keras.Model):
         config = dict(config)
         config["d_optimizer"] = keras.optimizers.deserialize(config["d_optimizer"])
         config["g_optimizer"] = keras.optimizers.deserialize(config["g_optimizer"])
+        if isinstance(config["loss"], dict):
+            config["loss"] = keras.saving.deserialize_keras_object(config["loss"])
         self.compile(**config)
 
     def get_config(self):

@@ -18,6 +18,7 @@ Reference:
     arXiv:1701.00160, section 3.2, equations 8, 10, 13 and 14.
 """
 
+import keras
 import tensorflow as tf
 
 # Above this logit, the maximum-likelihood cost continues along its tangent
@@ -174,16 +175,53 @@ GENERATOR_LOSSES = {
 }
 
 
-def get_generator_loss(name):
-    """Returns the generator cost called `name`, one of `GENERATOR_LOSSES`.
+def get_generator_loss(loss):
+    """Returns the generator cost `loss` as a function of D's logits on
+    generated samples, float `(batch,)` or `(batch, 1)`, to per-sample costs,
+    float32 `(batch,)`.
+
+    Args:
+        loss: one of `GENERATOR_LOSSES` ("non_saturating", "minimax",
+            "maximum_likelihood"), or a user's cost:
+            - a `keras.losses.Loss` on (targets, logits), e.g.
+              `keras.losses.BinaryCrossentropy(from_logits=True)`: applied
+              with the flipped target 1 for every generated sample. Its own
+              `reduction` is not used: the GAN needs one cost per sample to
+              divide their sum by the global batch size, so that gradients
+              and logs are the same on any number of replicas;
+            - a function from logits to per-sample costs `(batch,)`.
 
     Raises:
-        ValueError: if `name` is not one of "non_saturating", "minimax",
-            "maximum_likelihood".
+        ValueError: for an unknown name or another type. A function that
+            returns other than one cost per sample raises when the first
+            step is traced.
     """
-    if name not in GENERATOR_LOSSES:
+    if isinstance(loss, str):
+        if loss not in GENERATOR_LOSSES:
+            raise ValueError(
+                "Invalid value for argument `loss`. Expected one of "
+                f"{sorted(GENERATOR_LOSSES)}, a keras.losses.Loss or a function. "
+                f"Received: loss={loss!r}"
+            )
+        return GENERATOR_LOSSES[loss]
+    if isinstance(loss, keras.losses.Loss):
+        return lambda logits: _per_sample(loss.call(tf.ones_like(logits), logits), logits)
+    if callable(loss):
+        return lambda logits: _per_sample(loss(logits), logits)
+    raise ValueError(
+        "Invalid value for argument `loss`. Expected one of "
+        f"{sorted(GENERATOR_LOSSES)}, a keras.losses.Loss or a function. "
+        f"Received: loss={loss!r}"
+    )
+
+
+def _per_sample(costs, logits):
+    """A user's costs as float32 `(batch,)`; raises if not one per sample."""
+    costs = tf.convert_to_tensor(costs)
+    if costs.shape.rank not in (1, 2) or (costs.shape.rank == 2 and costs.shape[1] != 1):
         raise ValueError(
-            "Invalid value for argument `loss`. Expected one of "
-            f"{sorted(GENERATOR_LOSSES)}. Received: loss={name!r}"
+            "Invalid generator cost. Expected one cost per sample, shape "
+            f"(batch,) or (batch, 1), as for logits of shape {tuple(logits.shape)}. "
+            f"Received: costs of shape {tuple(costs.shape)}"
         )
-    return GENERATOR_LOSSES[name]
+    return flatten_logits(costs)

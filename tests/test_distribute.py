@@ -27,6 +27,11 @@ def test_two_replicas_match_one_device_and_draw_their_own_noise_and_dropout():
     assert sorted(one["logs"]) == ["d_fake", "d_loss", "d_real", "g_loss", "loss"]
     for key in one["logs"]:
         np.testing.assert_allclose(one["logs"][key], two["logs"][key], atol=1e-5)
+    # The same with a Keras loss whose own reduction is "sum".
+    one, two = out["one_device_custom_loss"], out["two_replicas_custom_loss"]
+    for a, b in zip(one["weights"], two["weights"]):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    np.testing.assert_allclose(one["logs"]["g_loss"], two["logs"]["g_loss"], atol=1e-5)
     z0, z1 = (np.array(z) for z in out["replica_z"])
     assert z0.shape == (4, 3) and not np.allclose(z0, z1)
     # And their own dropout masks (ReplicaDropout; Keras's Dropout shares one).

@@ -390,3 +390,23 @@ def test_backup_and_restore_resumes_with_both_optimizers(tmp_path):
     assert at_resume.state[0] == 4  # d_optimizer.iterations after 4 steps
     assert len(history.history["d_loss"]) == 2  # epochs 2 and 3 only
     assert resumed.d_optimizer.iterations.numpy() == 12
+
+
+@pytest.mark.parametrize("reduction", ["sum", "sum_over_batch_size", None])
+def test_a_keras_loss_is_taken_per_sample_whatever_its_reduction(reduction):
+    """BCE(1, l) = -log D(G(z)), twice the tutorial's non-saturating cost,
+    so with SGD it must move G exactly as "non_saturating" at twice the
+    learning rate, however the Loss would reduce on its own."""
+    custom = compile_sgd(linear_gan(), loss=keras.losses.BinaryCrossentropy(from_logits=True, reduction=reduction))
+    reference = linear_gan()
+    reference.compile(keras.optimizers.SGD(LR_D), keras.optimizers.SGD(2 * LR_G), loss="non_saturating")
+    for gan in (custom, reference):
+        gan.fit(real_batch(), batch_size=6, epochs=1, verbose=0, shuffle=False)
+    for a, b in zip(weights(custom), weights(reference)):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_a_cost_function_must_return_one_cost_per_sample():
+    gan = compile_sgd(linear_gan(), loss=lambda logits: tf.reduce_mean(logits))
+    with pytest.raises(ValueError, match=r"Expected one cost per sample.*Received: costs of shape \(\)"):
+        gan.fit(real_batch(), batch_size=6, epochs=1, verbose=0)

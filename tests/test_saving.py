@@ -53,7 +53,7 @@ def test_reloaded_gan_continues_fit_exactly_where_it_stopped(build, tmp_path):
     assert type(reloaded) is keras_gan.GAN
     # Compile state: costs, k, alpha, both optimizers with their slots
     # (2 steps of k = 2 D updates and 1 G update).
-    assert (reloaded.loss_name, reloaded.d_steps, reloaded.label_smoothing) == ("minimax", 2, 0.1)
+    assert (reloaded.generator_cost, reloaded.d_steps, reloaded.label_smoothing) == ("minimax", 2, 0.1)
     assert isinstance(reloaded.g_optimizer, keras.optimizers.RMSprop)
     for name in ("d_optimizer", "g_optimizer"):
         saved, restored = getattr(interrupted, name), getattr(reloaded, name)
@@ -97,3 +97,13 @@ def test_architecture_configs_round_trip_exactly(build):
     config = build().get_config()
     # Keras's Functional.from_config consumes its argument: pass a copy.
     assert keras.Model.from_config(copy.deepcopy(config)).get_config() == config
+
+
+def test_a_keras_loss_as_generator_cost_survives_the_round_trip(tmp_path):
+    gan = tiny_dcgan()
+    gan.compile(
+        keras.optimizers.Adam(), keras.optimizers.Adam(), loss=keras.losses.BinaryCrossentropy(from_logits=True, reduction="sum")
+    )
+    gan.save(tmp_path / "gan.keras")
+    cost = keras.saving.load_model(tmp_path / "gan.keras").generator_cost
+    assert isinstance(cost, keras.losses.BinaryCrossentropy) and cost.reduction == "sum" and cost.from_logits

@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 import keras_gan  # noqa: E402
 
 
-def build():
+def build(loss="non_saturating"):
     keras.utils.set_random_seed(0)
     z = keras.Input((3,))
     # A generator that ignores its noise, so both runs generate the same batch.
@@ -27,25 +27,29 @@ def build():
     images = keras.Input((2, 2, 1))
     discriminator = keras.Model(images, keras.layers.Dense(1)(keras.layers.Flatten()(images)))
     gan = keras_gan.GAN(generator, discriminator, seed=0)
-    gan.compile(keras.optimizers.Adam(0.1), keras.optimizers.Adam(0.1), d_steps=2)
+    gan.compile(keras.optimizers.Adam(0.1), keras.optimizers.Adam(0.1), d_steps=2, loss=loss)
     return gan
 
 
 images = np.random.default_rng(0).uniform(-1, 1, (8, 2, 2, 1)).astype("float32")
 dataset = tf.data.Dataset.from_tensors(images).repeat(3)
 out = {}
-for name, strategy in (
-    ("one_device", tf.distribute.OneDeviceStrategy("/cpu:0")),
-    ("two_replicas", tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])),
-):
-    with strategy.scope():
-        gan = build()
-    history = gan.fit(dataset, epochs=1, verbose=0)
-    out[name] = {
-        "replicas": strategy.num_replicas_in_sync,
-        "weights": [w.tolist() for w in gan.get_weights()],
-        "logs": {k: v[-1] for k, v in history.history.items()},
-    }
+# A user's Keras loss whose own reduction ("sum") would scale with the
+# per-replica batch: the GAN must take it per sample all the same.
+summed = keras.losses.BinaryCrossentropy(from_logits=True, reduction="sum")
+for loss, suffix in (("non_saturating", ""), (summed, "_custom_loss")):
+    for name, strategy in (
+        ("one_device", tf.distribute.OneDeviceStrategy("/cpu:0")),
+        ("two_replicas", tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])),
+    ):
+        with strategy.scope():
+            gan = build(loss)
+        history = gan.fit(dataset, epochs=1, verbose=0)
+        out[name + suffix] = {
+            "replicas": strategy.num_replicas_in_sync,
+            "weights": [w.tolist() for w in gan.get_weights()],
+            "logs": {k: v[-1] for k, v in history.history.items()},
+        }
 
 
 @tf.function
