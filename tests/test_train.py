@@ -188,17 +188,17 @@ def test_resume_after_sigkill_is_bit_identical_to_an_uninterrupted_run(mnist_dat
         assert (killed / "samples" / name).read_bytes() == (straight / "samples" / name).read_bytes(), name
 
 
-def test_two_train_py_workers_write_one_run_directory(mnist_data_dir, tmp_path):
+def start_workers(run, flags):
+    """Two `train.py --strategy multi_worker` processes on 127.0.0.1."""
     from test_distribute import free_ports
 
-    run = tmp_path / "run"
     addresses = [f"127.0.0.1:{port}" for port in free_ports(2)]
     workers = []
     for index in range(2):
         tf_config = {"cluster": {"worker": addresses}, "task": {"type": "worker", "index": index}}
         workers.append(
             subprocess.Popen(
-                [sys.executable, "train.py", "--strategy", "multi_worker", "--epochs", "2", "--output-dir", str(run), *TINY],
+                [sys.executable, "train.py", "--strategy", "multi_worker", "--output-dir", str(run), *flags],
                 cwd=REPO,
                 env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "TF_CONFIG": json.dumps(tf_config)},
                 stdout=subprocess.PIPE,
@@ -206,6 +206,11 @@ def test_two_train_py_workers_write_one_run_directory(mnist_data_dir, tmp_path):
                 text=True,
             )
         )
+    return workers
+
+
+def finish(workers):
+    """Waits for the workers; returns their stdout after checking they succeeded."""
     try:
         outputs = [worker.communicate(timeout=600) for worker in workers]
     finally:
@@ -213,10 +218,42 @@ def test_two_train_py_workers_write_one_run_directory(mnist_data_dir, tmp_path):
             worker.kill()
     for worker, (_, stderr) in zip(workers, outputs):
         assert worker.returncode == 0, stderr[-3000:]
-    assert "Wrote" in outputs[0][0] and "Wrote" not in outputs[1][0]  # only the chief finishes the run
+    return [stdout for stdout, _ in outputs]
+
+
+def test_two_train_py_workers_write_one_run_directory(mnist_data_dir, tmp_path):
+    run = tmp_path / "run"
+    chief, other = finish(start_workers(run, ["--epochs", "2", *TINY]))
+    assert "Wrote" in chief and "Wrote" not in other  # only the chief finishes the run
     assert sorted(os.listdir(run)) == ["config.json", "generator", "history.csv", "interpolation", "losses.png", "samples"]
     with open(run / "history.csv") as f:
         assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1"]  # one row per epoch, not two
+
+
+def test_two_workers_killed_and_restarted_end_bit_identical(mnist_data_dir, tmp_path):
+    flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1"]
+    killed = tmp_path / "killed"
+    workers = start_workers(killed, [*flags, "--epochs", "1000"])
+    try:
+        deadline = time.monotonic() + 300
+        while not (killed / "backup").exists() and all(w.poll() is None for w in workers):
+            assert time.monotonic() < deadline, "the first epoch's backup was never written"
+            time.sleep(0.05)
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGKILL)
+            worker.communicate()
+    done = json.loads((killed / "backup" / "training_metadata.json").read_text())["epoch"]
+    epochs = str(done + 2)
+    finish(start_workers(killed, [*flags, "--epochs", epochs]))  # both restart and resume
+    straight = tmp_path / "straight"
+    finish(start_workers(straight, [*flags, "--epochs", epochs]))
+
+    checkpoint = f"checkpoints/epoch_{int(epochs):04d}.keras"
+    compared = run_python(["-c", COMPARE_CHECKPOINTS, str(killed / checkpoint), str(straight / checkpoint)])
+    assert compared.returncode == 0, compared.stderr[-3000:]
+    assert "different: []" in compared.stdout, compared.stdout
+    assert (killed / "history.csv").read_text() == (straight / "history.csv").read_text()
 
 
 def test_bad_flags_fail_before_anything_is_written(tmp_path):
