@@ -82,17 +82,19 @@ def parse_args(argv=None):
     add("--latent-dim", type=positive_int, default=100, help="size of z (default: 100)")
     add("--loss", choices=LOSSES, default="non_saturating", help="generator cost (default: non_saturating)")
     add("--d-steps", type=positive_int, default=1, help="discriminator updates per generator update, k (default: 1)")
-    add("--label-smoothing", type=unit_interval, default=0.0, help="one-sided: real targets become 1 - alpha (default: 0)")
+    add("--label-smoothing", type=unit_interval, default=0.0,
+        help="one-sided: real targets become 1 - alpha (default: 0)")
     add("--epochs", type=positive_int, default=5, help="epochs (default: 5)")
-    add("--steps-per-epoch", type=positive_int, default=None, help="generator updates per epoch (default: one pass over the data, "
-        "examples // (batch size x d-steps))")
+    add("--steps-per-epoch", type=positive_int, default=None,
+        help="generator updates per epoch (default: one pass over the data, examples // (batch size x d-steps))")
     add("--batch-size", type=positive_int, default=128, help="minibatch size m of each update (default: 128)")
     add("--d-learning-rate", type=positive_float, default=2e-4, help="Adam learning rate of D (default: 2e-4)")
     add("--g-learning-rate", type=positive_float, default=2e-4, help="Adam learning rate of G (default: 2e-4)")
     add("--beta-1", type=unit_interval, default=0.5, help="Adam beta_1 of both optimizers (default: 0.5)")
     add("--seed", type=int, default=0, help="seed of weights, noise and shuffling (default: 0)")
     add("--output-dir", default=None, help="run directory (default: runs/<dataset>_<architecture>)")
-    add("--tensorboard", action="store_true", help="write TensorBoard scalars and sample grids to <output-dir>/tensorboard")
+    add("--tensorboard", action="store_true",
+        help="write TensorBoard scalars and sample grids to <output-dir>/tensorboard")
     add("--save-every", type=positive_int, default=None, metavar="N",
         help="save the whole GAN (.keras) to <output-dir>/checkpoints every N epochs")
     add("--strategy", choices=STRATEGIES, default="auto",
