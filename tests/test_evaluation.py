@@ -1,10 +1,13 @@
 """The project's MNIST classifier and label fidelity, on real MNIST."""
 
+import json
+
 import numpy as np
 import pytest
 
 import keras_gan
 from conftest import require_mnist
+from conftest import run_python
 from keras_gan.evaluation import label_fidelity
 
 
@@ -79,3 +82,26 @@ def test_parzen_with_real_training_images_as_samples(mnist_test):
     assert result["sigma"] == pytest.approx(np.logspace(-1, 0, 10)[2])
     assert result["log_likelihood"] == pytest.approx(241, abs=5)
     assert result["standard_error"] < 3
+
+
+def test_evaluation_command_writes_metrics_json_for_an_export(tmp_path):
+    require_mnist()
+    gan = keras_gan.GAN(
+        keras_gan.architectures.dcgan_generator((28, 28, 1), latent_dim=4, width=2),
+        keras_gan.architectures.dcgan_discriminator((28, 28, 1), width=2),
+    )
+    keras_gan.export.export_generator(gan, tmp_path / "run" / "generator")
+    result = run_python(["-m", "keras_gan.evaluation", str(tmp_path / "run"), "--num-samples", "600"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics == json.loads(result.stdout)
+    assert metrics["num_samples"] == 600
+    assert set(metrics) >= {
+        "frechet_classifier_distance", "kid", "classifier_score", "precision", "recall", "two_sample", "parzen"
+    }
+    assert "label_fidelity" not in metrics  # unconditional
+    # An untrained generator: far from MNIST, and told apart almost always.
+    assert metrics["frechet_classifier_distance"] > 10
+    assert metrics["two_sample"]["accuracy"] > 0.9 and metrics["two_sample"]["p_value"] < 1e-6
+    assert 1.0 <= metrics["classifier_score"]["mean"] <= 10.0
+    assert np.isclose(np.logspace(-1, 0, 10), metrics["parzen"]["sigma"]).any()

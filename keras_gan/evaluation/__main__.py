@@ -1,38 +1,139 @@
-"""Evaluate an exported conditional MNIST generator: its label fidelity.
+"""Evaluate a run directory or an exported generator; write metrics.json.
 
-    python -m keras_gan.evaluation runs/mnist_dcgan_conditional/generator
+    python -m keras_gan.evaluation runs/mnist_dcgan              # a train.py run directory
+    python -m keras_gan.evaluation runs/mnist_dcgan/generator    # or its SavedModel
+    python -m keras_gan.evaluation runs/mnist_dcgan --num-samples 2000 --skip parzen two_sample
 
-Prints JSON: `label_fidelity`, `per_class`, `num_samples` and the MNIST
-classifier's `classifier_test_accuracy`.
+Draws `--num-samples` images from the export's `sample` signature (for a
+conditional generator, the classes in turn) and writes `metrics.json` beside
+the generator (in the run directory), with the metrics that apply:
+
+- MNIST-shaped images (28x28x1), against MNIST's 10,000 test images, in the
+  features of the project's MNIST classifier (its last hidden layer):
+  `frechet_classifier_distance`, `kid` (mean and std), `classifier_score`
+  (mean and std over 10 splits), `precision` and `recall` (k = 3), the
+  classifier two-sample test (`two_sample`), the 2014 Parzen-window
+  log-likelihood (`parzen`), and for a conditional generator
+  `label_fidelity`;
+- other images: `fid` when `--inception-weights` gives Inception-v3
+  weights (there is no download here), else none.
 """
 
 import argparse
 import json
+import os
+import sys
 
+import numpy as np
 import tensorflow as tf
 
+from keras_gan import data
+from keras_gan.evaluation import features
+from keras_gan.evaluation import parzen
+from keras_gan.evaluation import scores
+from keras_gan.evaluation import statistics
+from keras_gan.evaluation import two_sample
 from keras_gan.evaluation.classifier import mnist_classifier
 from keras_gan.evaluation.label_fidelity import label_fidelity
 
+METRICS = ("frechet_classifier_distance", "kid", "classifier_score", "precision_recall", "two_sample", "parzen")
+
+
+def generator_directory(path):
+    """The SavedModel directory of `path`, a run directory or the export itself."""
+    for candidate in (os.path.join(path, "generator"), path):
+        if os.path.exists(os.path.join(candidate, "saved_model.pb")):
+            return candidate
+    raise ValueError(
+        "Invalid value for argument `path`. Expected a train.py run directory "
+        "(holding generator/) or an exported generator (holding saved_model.pb). "
+        f"Received: path={path!r}"
+    )
+
+
+def draw(sample, num_samples, seed, num_classes, batch_size=500):
+    """`num_samples` images (and their labels, if conditional), in batches."""
+    images, labels = [], []
+    for batch, start in enumerate(range(0, num_samples, batch_size)):
+        count = min(batch_size, num_samples - start)
+        arguments = {"num_samples": tf.constant(count), "seed": tf.constant(seed + batch)}
+        if num_classes:
+            wanted = (np.arange(start, start + count) % num_classes).astype(np.int32)
+            arguments["labels"] = tf.constant(wanted)
+            labels.append(wanted)
+        images.append(sample(**arguments)["images"].numpy())
+    return np.concatenate(images), (np.concatenate(labels) if labels else None)
+
+
+def mnist_metrics(sample, fake, num_classes, args, skip):
+    real = next(iter(data.load_tfds("mnist", split="test", batch_size=10_000, shuffle=False, data_dir=args.data_dir)))
+    real = real.numpy()
+    classifier = mnist_classifier(data_dir=args.data_dir)
+    extractor = features.classifier_feature_model(classifier)
+    real_features, fake_features = features.features_of(real, extractor), features.features_of(fake, extractor)
+    result = {"classifier_test_accuracy": classifier.test_accuracy}
+    if "frechet_classifier_distance" not in skip:
+        result["frechet_classifier_distance"] = statistics.frechet_distance(real_features, fake_features)
+    if "kid" not in skip:
+        result["kid"] = dict(zip(("mean", "std"), statistics.kernel_distance(real_features, fake_features)))
+    if "classifier_score" not in skip:
+        probabilities = tf.nn.softmax(classifier.predict(fake, batch_size=1000, verbose=0)).numpy()
+        result["classifier_score"] = dict(zip(("mean", "std"), scores.classifier_score(probabilities)))
+    if "precision_recall" not in skip:
+        result.update(scores.precision_recall(real_features, fake_features))
+    if "two_sample" not in skip:
+        count = min(len(real_features), len(fake_features))
+        result["two_sample"] = two_sample.classifier_two_sample_test(
+            real_features[:count], fake_features[:count], seed=args.seed
+        )
+    if "parzen" not in skip:
+        validation = next(
+            iter(data.load_tfds("mnist", split="train[50000:51000]", batch_size=1000, shuffle=False, data_dir=args.data_dir))
+        )
+        unit = lambda images: ((np.asarray(images) + 1.0) / 2.0).reshape(len(images), -1)  # noqa: E731
+        result["parzen"] = parzen.parzen_evaluation(unit(fake), unit(validation), unit(real))
+    if num_classes:
+        def generate(labels, seed):
+            return sample(num_samples=tf.size(labels), seed=tf.constant(seed), labels=labels)["images"]
+
+        result["label_fidelity"] = label_fidelity(generate, classifier, num_classes, seed=args.seed)
+    return result
+
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Label fidelity of an exported conditional MNIST generator.")
-    parser.add_argument("generator", help="SavedModel directory written by train.py --conditional")
-    parser.add_argument("--samples-per-class", type=int, default=1000)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("path", help="a train.py run directory, or an exported generator")
+    parser.add_argument("--num-samples", type=int, default=10_000, help="generated samples (default: 10000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data-dir", default=None, help="TFDS data directory holding MNIST")
+    parser.add_argument("--skip", nargs="*", choices=METRICS, default=[], help="metrics not to compute")
+    parser.add_argument("--inception-weights", default=None, help="Inception-v3 weights file, for FID")
+    parser.add_argument("--output", default=None, help="default: metrics.json beside the generator")
     args = parser.parse_args(argv)
-    sample = tf.saved_model.load(args.generator).signatures["sample"]
-    if "labels" not in sample.structured_input_signature[1]:
-        parser.error(f"{args.generator} is not a conditional generator (its `sample` takes no labels)")
-
-    def generate(labels, seed):
-        return sample(num_samples=tf.size(labels), seed=tf.constant(seed), labels=labels)["images"]
-
-    classifier = mnist_classifier(data_dir=args.data_dir)
-    result = label_fidelity(generate, classifier, 10, args.samples_per_class, args.seed)
-    result["classifier_test_accuracy"] = classifier.test_accuracy
+    try:
+        directory = generator_directory(args.path)
+    except ValueError as error:
+        sys.exit(f"error: {error}")
+    sample = tf.saved_model.load(directory).signatures["sample"]
+    inputs = sample.structured_input_signature[1]
+    image_shape = tuple(sample.structured_outputs["images"].shape[1:])
+    num_classes = 10 if "labels" in inputs and image_shape == (28, 28, 1) else None
+    fake, _ = draw(sample, args.num_samples, args.seed, num_classes)
+    result = {"generator": os.path.abspath(directory), "num_samples": args.num_samples, "seed": args.seed}
+    if image_shape == (28, 28, 1):
+        result.update(mnist_metrics(sample, fake, num_classes, args, set(args.skip)))
+    elif args.inception_weights:
+        real = next(iter(data.load_tfds(json.load(open(os.path.join(args.path, "config.json")))["dataset"],
+                                        split="test", batch_size=args.num_samples, shuffle=False)))
+        extractor = features.inception_feature_model(args.inception_weights)
+        result["fid"] = features.frechet_classifier_distance(real.numpy(), fake, extractor)
+    output = args.output or os.path.join(os.path.dirname(os.path.abspath(directory)), "metrics.json")
+    with open(f"{output}.partial", "w") as f:
+        json.dump(result, f, indent=2)
+        f.write("\n")
+    os.replace(f"{output}.partial", output)
     print(json.dumps(result, indent=2))
+    print(f"Wrote {output}", file=sys.stderr)
 
 
 if __name__ == "__main__":

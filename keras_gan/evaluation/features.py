@@ -21,7 +21,7 @@ def features_of(images, feature_model, batch_size=256):
 def classifier_feature_model(classifier, layer=-2):
     """A model from the classifier's input to one of its layers' outputs
     (default: the last hidden layer, before the logits)."""
-    return keras.Model(classifier.inputs, classifier.layers[layer].output)
+    return keras.Model(classifier.inputs[0], classifier.layers[layer].output)
 
 
 def inception_feature_model(weights="imagenet"):
