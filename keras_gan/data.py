@@ -253,6 +253,16 @@ def load_tfds(
     return _pipeline(dataset, batch_size, shuffle, seed, cache, shuffle_buffer, prepare)
 
 
+def images_of(name, split, count, data_dir=None):
+    """The first `count` images of a TFDS split, in order, as one array.
+
+    Returns:
+        float32 NumPy array `(count, height, width, channels)` in [-1, 1].
+    """
+    dataset = load_tfds(name, split=split, batch_size=count, shuffle=False, data_dir=data_dir, download=False)
+    return next(iter(dataset)).numpy()
+
+
 def from_arrays(
     images,
     batch_size=128,

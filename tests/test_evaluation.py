@@ -64,20 +64,15 @@ def test_label_fidelity_of_a_generator_that_ignores_labels_is_one_in_ten(classif
     assert result["label_fidelity"] == pytest.approx(0.1, abs=0.005)
 
 
-def flattened_unit_pixels(split, count):
-    """`count` MNIST images of `split`, pixels in [0, 1], flattened (d = 784)."""
-    dataset = keras_gan.data.load_tfds("mnist", split=split, batch_size=count, shuffle=False, data_dir=require_mnist())
-    images = next(iter(dataset)).numpy()
-    return ((images + 1.0) / 2.0).reshape(count, -1)
-
-
 def test_parzen_with_real_training_images_as_samples(mnist_test):
     """The 2014 protocol with 10,000 real training images in place of G's
     samples: the ceiling a perfect generator would reach (about 241 nats,
     against the paper's 225 for adversarial nets)."""
-    samples = flattened_unit_pixels("train[:10000]", 10_000)
-    validation = flattened_unit_pixels("train[50000:51000]", 1_000)
-    test = ((mnist_test[0] + 1.0) / 2.0).reshape(10_000, -1)
+    data_dir = require_mnist()
+    unit_pixels = keras_gan.evaluation.parzen.unit_pixels
+    samples = unit_pixels(keras_gan.data.images_of("mnist", "train[:10000]", 10_000, data_dir))
+    validation = unit_pixels(keras_gan.data.images_of("mnist", "train[50000:51000]", 1_000, data_dir))
+    test = unit_pixels(mnist_test[0])
     result = keras_gan.evaluation.parzen.parzen_evaluation(samples, validation, test)
     assert result["sigma"] == pytest.approx(np.logspace(-1, 0, 10)[2])
     assert result["log_likelihood"] == pytest.approx(241, abs=5)

@@ -66,8 +66,7 @@ def draw(sample, num_samples, seed, num_classes, batch_size=500):
 
 
 def mnist_metrics(sample, fake, num_classes, args, skip):
-    real = next(iter(data.load_tfds("mnist", split="test", batch_size=10_000, shuffle=False, data_dir=args.data_dir)))
-    real = real.numpy()
+    real = data.images_of("mnist", "test", 10_000, args.data_dir)
     classifier = mnist_classifier(data_dir=args.data_dir)
     extractor = features.classifier_feature_model(classifier)
     real_features, fake_features = features.features_of(real, extractor), features.features_of(fake, extractor)
@@ -87,17 +86,28 @@ def mnist_metrics(sample, fake, num_classes, args, skip):
             real_features[:count], fake_features[:count], seed=args.seed
         )
     if "parzen" not in skip:
-        validation = next(
-            iter(data.load_tfds("mnist", split="train[50000:51000]", batch_size=1000, shuffle=False, data_dir=args.data_dir))
-        )
-        unit = lambda images: ((np.asarray(images) + 1.0) / 2.0).reshape(len(images), -1)  # noqa: E731
-        result["parzen"] = parzen.parzen_evaluation(unit(fake), unit(validation), unit(real))
+        validation = data.images_of("mnist", "train[50000:51000]", 1_000, args.data_dir)
+        points = (parzen.unit_pixels(images) for images in (fake, validation, real))
+        result["parzen"] = parzen.parzen_evaluation(*points)
     if num_classes:
         def generate(labels, seed):
             return sample(num_samples=tf.size(labels), seed=tf.constant(seed), labels=labels)["images"]
 
         result["label_fidelity"] = label_fidelity(generate, classifier, num_classes, seed=args.seed)
     return result
+
+
+def fid(directory, fake, args):
+    """FID against the run's dataset's test split (as many images as samples)."""
+    config = os.path.join(os.path.dirname(os.path.abspath(directory)), "config.json")
+    if not os.path.exists(config):
+        sys.exit(f"error: FID needs the run's config.json (its dataset) beside {directory}")
+    with open(config) as f:
+        dataset = json.load(f)["dataset"]
+    real = data.load_tfds(dataset, split="test", batch_size=256, shuffle=False, data_dir=args.data_dir)
+    real = np.concatenate([batch.numpy() for batch in real.take(-(-len(fake) // 256))])[: len(fake)]
+    extractor = features.inception_feature_model(args.inception_weights)
+    return features.frechet_classifier_distance(real, fake, extractor)
 
 
 def main(argv=None):
@@ -123,10 +133,7 @@ def main(argv=None):
     if image_shape == (28, 28, 1):
         result.update(mnist_metrics(sample, fake, num_classes, args, set(args.skip)))
     elif args.inception_weights:
-        real = next(iter(data.load_tfds(json.load(open(os.path.join(args.path, "config.json")))["dataset"],
-                                        split="test", batch_size=args.num_samples, shuffle=False)))
-        extractor = features.inception_feature_model(args.inception_weights)
-        result["fid"] = features.frechet_classifier_distance(real.numpy(), fake, extractor)
+        result["fid"] = fid(directory, fake, args)
     output = args.output or os.path.join(os.path.dirname(os.path.abspath(directory)), "metrics.json")
     with open(f"{output}.partial", "w") as f:
         json.dump(result, f, indent=2)

@@ -6,6 +6,12 @@ import numpy as np
 SIGMAS = np.logspace(-1, 0, 10)
 
 
+def unit_pixels(images):
+    """Images `(n, ...)` in [-1, 1] as the protocol's points: pixels in
+    [0, 1], flattened to `(n, d)`, float64."""
+    return ((np.asarray(images, np.float64) + 1.0) / 2.0).reshape(len(images), -1)
+
+
 def _squared_distances(x, samples, sample_norms):
     x = x.astype(np.float64)
     return np.maximum((x * x).sum(axis=1)[:, None] + sample_norms[None, :] - 2 * x @ samples.T, 0.0)
