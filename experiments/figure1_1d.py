@@ -87,12 +87,13 @@ def main():
 
     in_range = np.abs(XS - MEAN) <= 2 * STD
     final = snapshots[STAGES[-1]]
+    samples = gan.generate(20_000, seed=2).numpy()
     report = {
         "stages": list(STAGES),
         "max_abs_d_minus_half_in_data_range": {
             str(step): float(np.abs(shot["d"][in_range] - 0.5).max()) for step, shot in snapshots.items()
         },
-        "final_generated_mean_std": [float(v) for v in (lambda s: (s.mean(), s.std()))(gan.generate(20_000, seed=2).numpy())],
+        "final_generated_mean_std": [float(samples.mean()), float(samples.std())],
         "final_max_abs_p_g_minus_p_data": float(np.abs(final["p_g"] - final["p_data"]).max()),
     }
     with open("docs/figure1_1d.json", "w") as f:
