@@ -14,7 +14,7 @@ the generator (in the run directory), with the metrics that apply:
   (mean and std over 10 splits), `precision` and `recall` (k = 3), the
   classifier two-sample test (`two_sample`), the 2014 Parzen-window
   log-likelihood (`parzen`), and for a conditional generator
-  `label_fidelity`;
+  `label_fidelity` (`--samples-per-class` of every class);
 - other images: `fid` when `--inception-weights` gives Inception-v3
   weights (there is no download here), else none.
 """
@@ -93,7 +93,9 @@ def mnist_metrics(sample, fake, num_classes, args, skip):
         def generate(labels, seed):
             return sample(num_samples=tf.size(labels), seed=tf.constant(seed), labels=labels)["images"]
 
-        result["label_fidelity"] = label_fidelity(generate, classifier, num_classes, seed=args.seed)
+        result["label_fidelity"] = label_fidelity(
+            generate, classifier, num_classes, args.samples_per_class, seed=args.seed
+        )
     return result
 
 
@@ -115,6 +117,8 @@ def main(argv=None):
     parser.add_argument("path", help="a train.py run directory, or an exported generator")
     parser.add_argument("--num-samples", type=int, default=10_000, help="generated samples (default: 10000)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--samples-per-class", type=int, default=1000,
+                        help="conditional generators: samples per class for label fidelity (default: 1000)")
     parser.add_argument("--data-dir", default=None, help="TFDS data directory holding MNIST")
     parser.add_argument("--skip", nargs="*", choices=METRICS, default=[], help="metrics not to compute")
     parser.add_argument("--inception-weights", default=None, help="Inception-v3 weights file, for FID")
