@@ -6,7 +6,7 @@ The mixtures, the networks and the metrics follow PacGAN's synthetic
 experiments (Lin et al. 2018, section 5.1; REFERENCE.md): G has 4 hidden
 layers of 400 ReLU units with batch normalization from a 2-D normal z, D
 has 3 hidden maxout layers of 200 units with 5 pieces; minibatches of 100,
-Adam 2e-4 with beta_1 0.5 for both.
+Adam with beta_1 0.5 for both (`--learning-rate`, default 1e-3).
 After training, 2,500 samples are scored with
 `keras_gan.evaluation.modes.mode_coverage` (modes captured, % high
 quality, KL to uniform). The training budget is much smaller than
@@ -68,7 +68,10 @@ def run(name, seed, args):
     means, sigma = MIXTURES[name]
     keras.utils.set_random_seed(seed)
     gan = keras_gan.GAN(*networks(), seed=seed)
-    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5))
+    gan.compile(
+        keras.optimizers.Adam(args.learning_rate, beta_1=0.5),
+        keras.optimizers.Adam(args.learning_rate, beta_1=0.5),
+    )
     epochs = args.steps // args.steps_per_epoch
     snapshots = Snapshots([1, epochs // 4, epochs // 2, epochs])
     gan.fit(
@@ -101,8 +104,16 @@ def main():
     parser.add_argument("--steps", type=int, default=4000, help="generator updates per run (default: 4000)")
     parser.add_argument("--steps-per-epoch", type=int, default=200)
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--learning-rate", type=float, default=1e-3, help="Adam learning rate of G and D")
     args = parser.parse_args()
-    report = {"steps": args.steps, "batch_size": 100, "seeds": args.seeds, "results": {}, "published": PUBLISHED}
+    report = {
+        "steps": args.steps,
+        "batch_size": 100,
+        "learning_rate": args.learning_rate,
+        "seeds": args.seeds,
+        "results": {},
+        "published": PUBLISHED,
+    }
     for name in MIXTURES:
         results = []
         for seed in range(args.seeds):
