@@ -1,8 +1,11 @@
 """Shared fixtures: quiet TensorFlow logs, locate real MNIST, run scripts."""
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -54,3 +57,51 @@ def run_python(args, cwd=REPO, timeout=600, **kwargs):
         timeout=timeout,
         **kwargs,
     )
+
+
+def free_ports(count):
+    """`count` free TCP ports on 127.0.0.1."""
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def start_python(args, env=None, **kwargs):
+    """`python ARGS` in the background, from the repository, quiet TF logs."""
+    return subprocess.Popen(
+        [sys.executable, *args],
+        cwd=REPO,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})},
+        **kwargs,
+    )
+
+
+def finish(processes, timeout=600):
+    """Waits for `processes` (started with pipes, text); checks each succeeded;
+    returns their stdout."""
+    try:
+        outputs = [process.communicate(timeout=timeout) for process in processes]
+    finally:
+        for process in processes:
+            process.kill()
+    for process, (_, stderr) in zip(processes, outputs):
+        assert process.returncode == 0, stderr[-3000:]
+    return [stdout for stdout, _ in outputs]
+
+
+def kill_once_written(processes, path, timeout=300):
+    """SIGKILLs `processes` as soon as `path` exists (or one of them exits)."""
+    try:
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(path) and all(p.poll() is None for p in processes):
+            assert time.monotonic() < deadline, f"{path} was never written"
+            time.sleep(0.05)
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGKILL)
+            process.communicate()
+    assert os.path.exists(path), f"{path} was never written"

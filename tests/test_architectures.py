@@ -1,5 +1,7 @@
 """DCGAN (Radford et al. 2015 section 3) and the 2014 MLP, layer by layer."""
 
+import copy
+
 import keras
 import numpy as np
 import pytest
@@ -119,7 +121,10 @@ def test_maxout_rejects_bad_sizes(units, pieces):
 )
 def test_architectures_round_trip_through_config(build):
     model = build()
-    restored = keras.Model.from_config(model.get_config())
+    config = model.get_config()
+    # Keras's Functional.from_config consumes its argument: pass a copy.
+    restored = keras.Model.from_config(copy.deepcopy(config))
+    assert restored.get_config() == config  # exactly
     restored.set_weights(model.get_weights())
     x = np.random.default_rng(0).uniform(-1, 1, (2, *model.input.shape[1:])).astype("float32")
     np.testing.assert_allclose(model(x, training=False), restored(x, training=False), rtol=1e-6)

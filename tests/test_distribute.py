@@ -2,16 +2,16 @@
 
 import json
 import os
-import socket
 import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 import keras_gan
-from conftest import REPO
+from conftest import finish
+from conftest import free_ports
 from conftest import run_python
+from conftest import start_python
 
 
 def test_two_replicas_match_one_device_and_draw_their_own_noise_and_dropout():
@@ -39,35 +39,12 @@ def test_two_replicas_match_one_device_and_draw_their_own_noise_and_dropout():
     assert set(np.unique(mask0)) <= {0.0, 2.0} and not np.array_equal(mask0, mask1)
 
 
-def free_ports(count):
-    """`count` free TCP ports on 127.0.0.1."""
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
-
-
 def test_two_workers_end_with_identical_weights_and_only_the_chief_writes(tmp_path):
     ports = ",".join(map(str, free_ports(2)))
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    env.pop("TF_CONFIG", None)
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "tests/scripts/multi_worker.py", str(i), ports, str(tmp_path)],
-            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
-        for i in range(2)
-    ]
-    try:
-        outputs = [worker.communicate(timeout=300) for worker in workers]
-    finally:
-        for worker in workers:
-            worker.kill()
-    for worker, (_, stderr) in zip(workers, outputs):
-        assert worker.returncode == 0, stderr[-3000:]
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    # Each worker sets its own TF_CONFIG before importing TensorFlow.
+    workers = [start_python(["tests/scripts/multi_worker.py", str(i), ports, str(tmp_path)], **pipes) for i in range(2)]
+    finish(workers, timeout=300)
     chief, other = (json.loads((tmp_path / f"worker_{i}.json").read_text()) for i in range(2))
     assert (chief["chief"], other["chief"]) == (True, False)
     assert chief["replicas"] == 2

@@ -3,15 +3,15 @@
 import csv
 import json
 import os
-import signal
 import subprocess
-import sys
-import time
 
 import matplotlib.image
 
-from conftest import REPO
+from conftest import finish
+from conftest import free_ports
+from conftest import kill_once_written
 from conftest import run_python
+from conftest import start_python
 
 TINY = ["--batch-size", "16", "--width", "4", "--steps-per-epoch", "3", "--verbose", "2"]
 
@@ -88,30 +88,17 @@ def test_train_writes_the_whole_run_directory(mnist_data_dir, tmp_path):
 
 def test_rerun_after_a_kill_resumes_at_the_next_epoch(mnist_data_dir, tmp_path):
     run = tmp_path / "run"
-    command = [sys.executable, "train.py", "--output-dir", str(run), *TINY]
+    command = ["train.py", "--output-dir", str(run), *TINY]
     metadata = run / "backup" / "training_metadata.json"
-    process = subprocess.Popen(
-        [*command, "--epochs", "1000"],
-        cwd=REPO,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 300
-        while not metadata.exists() and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-    assert metadata.exists(), "the first epoch's backup was never written"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    kill_once_written([start_python([*command, "--epochs", "1000"], **quiet)], metadata)
     done = json.loads(metadata.read_text())["epoch"]
 
     # A different configuration is refused, and nothing is touched.
     other = run_python(["train.py", "--output-dir", str(run), *TINY[:-2], "--verbose", "2", "--loss", "minimax"])
     assert other.returncode != 0 and "another configuration" in other.stderr and "loss" in other.stderr
 
-    resumed = run_python([*command[1:], "--epochs", str(done + 1)])
+    resumed = run_python([*command, "--epochs", str(done + 1)])
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert f"Epoch {done + 1}/{done + 1}" in resumed.stdout
     assert "Epoch 1/" not in resumed.stdout or done == 0
@@ -158,20 +145,9 @@ print(len(pairs), "variables compared;", "different:", different)
 def test_resume_after_sigkill_is_bit_identical_to_an_uninterrupted_run(mnist_data_dir, tmp_path):
     flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1"]
     killed = tmp_path / "killed"
-    process = subprocess.Popen(
-        [sys.executable, "train.py", "--output-dir", str(killed), *flags, "--epochs", "1000"],
-        cwd=REPO,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 300
-        while not (killed / "backup").exists() and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    command = ["train.py", "--output-dir", str(killed), *flags, "--epochs", "1000"]
+    kill_once_written([start_python(command, **quiet)], killed / "backup")
     done = json.loads((killed / "backup" / "training_metadata.json").read_text())["epoch"]
     epochs = str(done + 2)  # the rerun resumes, then trains 2 more epochs
 
@@ -194,35 +170,17 @@ def test_resume_after_sigkill_is_bit_identical_to_an_uninterrupted_run(mnist_dat
 
 def start_workers(run, flags):
     """Two `train.py --strategy multi_worker` processes on 127.0.0.1."""
-    from test_distribute import free_ports
-
     addresses = [f"127.0.0.1:{port}" for port in free_ports(2)]
-    workers = []
-    for index in range(2):
-        tf_config = {"cluster": {"worker": addresses}, "task": {"type": "worker", "index": index}}
-        workers.append(
-            subprocess.Popen(
-                [sys.executable, "train.py", "--strategy", "multi_worker", "--output-dir", str(run), *flags],
-                cwd=REPO,
-                env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "TF_CONFIG": json.dumps(tf_config)},
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
+    return [
+        start_python(
+            ["train.py", "--strategy", "multi_worker", "--output-dir", str(run), *flags],
+            env={"TF_CONFIG": json.dumps({"cluster": {"worker": addresses}, "task": {"type": "worker", "index": i}})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-    return workers
-
-
-def finish(workers):
-    """Waits for the workers; returns their stdout after checking they succeeded."""
-    try:
-        outputs = [worker.communicate(timeout=600) for worker in workers]
-    finally:
-        for worker in workers:
-            worker.kill()
-    for worker, (_, stderr) in zip(workers, outputs):
-        assert worker.returncode == 0, stderr[-3000:]
-    return [stdout for stdout, _ in outputs]
+        for i in range(2)
+    ]
 
 
 def test_two_train_py_workers_write_one_run_directory(mnist_data_dir, tmp_path):
@@ -237,16 +195,7 @@ def test_two_train_py_workers_write_one_run_directory(mnist_data_dir, tmp_path):
 def test_two_workers_killed_and_restarted_end_bit_identical(mnist_data_dir, tmp_path):
     flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1"]
     killed = tmp_path / "killed"
-    workers = start_workers(killed, [*flags, "--epochs", "1000"])
-    try:
-        deadline = time.monotonic() + 300
-        while not (killed / "backup").exists() and all(w.poll() is None for w in workers):
-            assert time.monotonic() < deadline, "the first epoch's backup was never written"
-            time.sleep(0.05)
-    finally:
-        for worker in workers:
-            worker.send_signal(signal.SIGKILL)
-            worker.communicate()
+    kill_once_written(start_workers(killed, [*flags, "--epochs", "1000"]), killed / "backup")
     done = json.loads((killed / "backup" / "training_metadata.json").read_text())["epoch"]
     epochs = str(done + 2)
     finish(start_workers(killed, [*flags, "--epochs", epochs]))  # both restart and resume
