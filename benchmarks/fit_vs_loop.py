@@ -110,22 +110,31 @@ def time_loop(step, iterator, steps):
     return steps / (time.perf_counter() - start)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def parse_args(description, steps, warmup, repeats):
+    """The benchmarks' flags: the DCGAN and batch measured, and how long."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--image-size", type=int, default=28)
     parser.add_argument("--channels", type=int, default=1)
     parser.add_argument("--width", type=int, default=64)
     parser.add_argument("--latent-dim", type=int, default=100)
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--steps", type=int, default=40)
-    parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--repeats", type=int, default=7)
-    args = parser.parse_args()
+    parser.add_argument("--steps", type=int, default=steps)
+    parser.add_argument("--warmup", type=int, default=warmup)
+    parser.add_argument("--repeats", type=int, default=repeats)
+    return parser.parse_args()
 
+
+def one_batch_forever(args):
+    """The same in-memory batch of uniform noise images, repeated."""
     images = np.random.default_rng(0).uniform(
         -1, 1, (args.batch_size, args.image_size, args.image_size, args.channels)
     ).astype("float32")
-    dataset = tf.data.Dataset.from_tensors(images).repeat()
+    return tf.data.Dataset.from_tensors(images).repeat()
+
+
+def main():
+    args = parse_args(__doc__, steps=40, warmup=5, repeats=7)
+    dataset = one_batch_forever(args)
 
     fit_gan, loop_gan = make_gan(args), make_gan(args)
     step, iterator = bare_loop(loop_gan), iter(dataset)

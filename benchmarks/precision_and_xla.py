@@ -12,35 +12,22 @@ unchanged on a GPU and prints the device.
     python benchmarks/precision_and_xla.py --width 32 --steps 50
 """
 
-import argparse
 import statistics
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 from fit_vs_loop import make_gan
+from fit_vs_loop import one_batch_forever
+from fit_vs_loop import parse_args
 from fit_vs_loop import time_fit
 
 POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--image-size", type=int, default=28)
-    parser.add_argument("--channels", type=int, default=1)
-    parser.add_argument("--width", type=int, default=64)
-    parser.add_argument("--latent-dim", type=int, default=100)
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--steps", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
-
-    images = np.random.default_rng(0).uniform(
-        -1, 1, (args.batch_size, args.image_size, args.image_size, args.channels)
-    ).astype("float32")
-    dataset = tf.data.Dataset.from_tensors(images).repeat()
+    args = parse_args(__doc__, steps=20, warmup=3, repeats=3)
+    dataset = one_batch_forever(args)
 
     gans = {}
     for policy in POLICIES:
