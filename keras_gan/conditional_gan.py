@@ -137,7 +137,7 @@ class ConditionalGAN(GAN):
 
     # Generation
 
-    def generate(self, num_samples, labels=None, seed=None, batch_size=256):
+    def generate(self, num_samples, labels=None, seed=None, batch_size=256, ema=True):
         """Samples images of given classes from the generator, in inference mode.
 
         Args:
@@ -149,6 +149,7 @@ class ConditionalGAN(GAN):
                 num_classes rows has one class per row.
             seed: int or None, as in `GAN.generate`.
             batch_size: int >= 1, images per generator call.
+            ema: bool, default True: the EMA generator when there is one.
 
         Returns:
             float32 tensor `(num_samples, height, width, channels)`.
@@ -157,7 +158,7 @@ class ConditionalGAN(GAN):
             ValueError: for a bad count, or labels of the wrong dtype, shape
                 or outside [0, num_classes).
         """
-        return super().generate(num_samples, seed=seed, batch_size=batch_size, labels=labels)
+        return super().generate(num_samples, seed=seed, batch_size=batch_size, labels=labels, ema=ema)
 
     def _generation_labels(self, labels, num_samples):
         if labels is None:

@@ -9,7 +9,7 @@ import tensorflow as tf
 from keras_gan.data import to_uint8
 
 
-def export_generator(gan, path):
+def export_generator(gan, path, ema=True):
     """Writes the generator of `gan` as a TensorFlow SavedModel at `path`.
 
     Two signatures, both computed in inference mode and returning
@@ -39,6 +39,8 @@ def export_generator(gan, path):
     Args:
         gan: a `keras_gan.GAN`.
         path: str or path-like, the SavedModel directory.
+        ema: bool, default True: export the EMA generator when the GAN
+            keeps one (`ema_decay`); False exports the trained G.
 
     Returns:
         The path written, as a str.
@@ -55,6 +57,7 @@ def export_generator(gan, path):
     """
     path = os.fspath(path)
     conditional = gan.num_classes is not None
+    generator = gan.sampling_generator(ema)
 
     def outputs(z, labels=None):
         if conditional:
@@ -69,7 +72,7 @@ def export_generator(gan, path):
             ]
             with tf.control_dependencies(checks):
                 labels = tf.identity(labels)
-        images = gan.generator(gan._generator_inputs(z, labels), training=False)
+        images = generator(gan._generator_inputs(z, labels), training=False)
         images = tf.cast(images, tf.float32)
         return {"images": images, "images_uint8": to_uint8(images)}
 
@@ -83,7 +86,7 @@ def export_generator(gan, path):
 
     labels = [tf.TensorSpec((None,), tf.int32, name="labels")] if conditional else []
     archive = keras.export.ExportArchive()
-    archive.track(gan.generator)
+    archive.track(generator)
     archive.add_endpoint(
         name="serving_default",
         fn=outputs,

@@ -8,7 +8,9 @@ import random
 import keras
 import tensorflow as tf
 
-from keras_gan import losses
+from keras_gan import ema
+from keras_gan import games
+from keras_gan import penalties
 from keras_gan.validation import check_positive_int
 
 LATENT_PRIORS = ("normal", "uniform")
@@ -115,16 +117,30 @@ class GAN(keras.Model):
     `_discriminator_inputs` (how z, images and labels enter the networks) and
     `_generation_labels` (labels for `generate`).
 
+    The post-2016 toolkit enters the same step through named seams, each in
+    its own module: the game (`compile(loss=...)`, `keras_gan.games`), a
+    gradient penalty added to D's cost (`compile(gradient_penalty=...)`,
+    `keras_gan.penalties`), and an EMA of G updated after each G step
+    (`ema_decay`, `keras_gan.ema`). Spectral normalization is part of D
+    (`keras_gan.architectures`, `spectral_norm=True`).
+
     Losses are summed over samples and divided by the global batch size, so
     gradients and the logged metrics are the same on one device and under any
     `tf.distribute` strategy. Noise is drawn per replica.
 
     `fit`, `evaluate` and `History` report (means over the epoch):
-        d_loss: J(D) in nats (tutorial eq. 8; log 2 ~ 0.693 when D = 1/2).
-        g_loss: J(G) in nats for the chosen cost (non-saturating at D = 1/2:
+        d_loss: J(D) for the game, without the penalty (cross-entropy games:
+            nats, tutorial eq. 8; log 2 ~ 0.693 when D = 1/2).
+        g_loss: J(G) for the game (non-saturating at D = 1/2:
             1/2 log 2 ~ 0.347).
-        d_real: mean D(x) on real images, a probability in [0, 1].
-        d_fake: mean D(G(z)) on generated images, in [0, 1].
+        d_real, d_fake (cross-entropy games): mean D(x) on real and
+            D(G(z)) on generated images, probabilities in [0, 1].
+        d_real_score, d_fake_score (hinge, least_squares, wasserstein): the
+            mean raw output of D on real and generated images instead (not
+            probabilities; see `keras_gan.games`).
+        gradient_penalty (with a penalty): the weighted per-sample penalty
+            added to D's cost, averaged over all D updates (lazy ones
+            included, as zeros between the N-times-weighted ones).
         loss: d_loss + g_loss. Not a cost either player minimizes; it is
             there for Keras callbacks that watch `loss` (TerminateOnNaN
             stops when it turns NaN or inf, i.e. when either cost does).
@@ -139,13 +155,19 @@ class GAN(keras.Model):
             (U(-sqrt 3, sqrt 3), unit variance, as in the 2014 paper's code).
         seed: int or None, seed of the training noise. With
             `keras.utils.set_random_seed` and the same seed, runs repeat.
+        ema_decay: None (default) or a float in (0, 1), per generator
+            update: keep `ema_generator`, an exponential moving average of
+            G's weights with a warm-up (see `keras_gan.ema`), e.g. 0.999
+            (half-life 693 updates). `generate`, the sampling callbacks, the
+            export and the evaluation command then use it; the trained G
+            stays `gan.generator` (`generate(..., ema=False)`).
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Raises:
         ValueError: if the generator's output shape differs from the
             discriminator's input shape, `latent_dim` differs from the
-            generator's input size or cannot be read from it, or
-            `latent_prior` is unknown.
+            generator's input size or cannot be read from it,
+            `latent_prior` is unknown, or `ema_decay` is not in (0, 1).
 
     Example:
         ```python
@@ -178,9 +200,11 @@ class GAN(keras.Model):
         latent_dim=None,
         latent_prior="normal",
         seed=None,
+        ema_decay=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.ema_decay = ema.check_ema_decay(ema_decay)
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = self._resolve_latent_dim(generator, latent_dim, self.NETWORK_INPUTS)
@@ -197,6 +221,9 @@ class GAN(keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        self.gradient_penalty_tracker = keras.metrics.Mean(name="gradient_penalty")
+        # G_ema: the same architecture, its weights averaged after G's steps.
+        self.ema_generator = ema.clone_generator(generator) if self.ema_decay else None
         # Both networks arrive built; so is the GAN (BackupAndRestore and
         # load_weights need a built model before the first step).
         self.built = True
@@ -253,26 +280,45 @@ class GAN(keras.Model):
         loss="non_saturating",
         d_steps=1,
         label_smoothing=0.0,
+        gradient_penalty=None,
+        gradient_penalty_weight=None,
+        gradient_penalty_every=1,
         **kwargs,
     ):
-        """Configures the game: both optimizers, the generator cost, k, alpha.
+        """Configures the game: optimizers, costs, k, alpha, a gradient penalty.
 
         Args:
             d_optimizer: optimizer of the discriminator: a
                 `keras.optimizers.Optimizer`, a name or a config dict.
             g_optimizer: optimizer of the generator, a distinct instance.
-            loss: the generator cost (tutorial section 3.2):
-                "non_saturating" (default), "minimax" or "maximum_likelihood";
-                or a user's cost, a `keras.losses.Loss` on (targets,
-                logits), applied with target 1, or a function from logits
-                to per-sample costs (see `losses.get_generator_loss`).
-                Every cost is taken per sample, summed and divided by the
-                global batch size, whatever the Loss's own `reduction`.
-                D's cost is always binary cross-entropy from logits.
+            loss: the game (`keras_gan.games`). With D's binary
+                cross-entropy (labels 1 real / 0 generated), a generator
+                cost of the tutorial's section 3.2: "non_saturating"
+                (default), "minimax" or "maximum_likelihood"; or a game
+                that sets both players' costs: "hinge" (Lim & Ye 2017,
+                Miyato et al. 2018), "least_squares" (Mao et al. 2017) or
+                "wasserstein" (Arjovsky et al. 2017; use it with a gradient
+                penalty or spectral normalization). Or a user's generator
+                cost against D's cross-entropy: a `keras.losses.Loss` on
+                (targets, logits), applied with target 1, or a function
+                from logits to per-sample costs (see
+                `losses.get_generator_loss`). Every cost is taken per
+                sample, summed and divided by the global batch size,
+                whatever the Loss's own `reduction`.
             d_steps: int >= 1, k of Algorithm 1: discriminator updates per
                 generator update. Batches must then hold k minibatches.
             label_smoothing: float in [0, 1), one-sided: real targets become
-                1 - label_smoothing, generated targets stay 0 (section 4.2).
+                1 - label_smoothing, generated targets stay 0 (tutorial
+                section 4.2). Cross-entropy games only.
+            gradient_penalty: None (default), "wgan_gp" (Gulrajani et al.
+                2017), "r1" or "r2" (Mescheder et al. 2018): a penalty on
+                D's input gradient added to D's cost (`keras_gan.penalties`).
+            gradient_penalty_weight: float >= 0, lambda or gamma; None for
+                the default (10 for wgan_gp; for r1 and r2 StyleGAN2-ADA's
+                0.0002 * side^2 / 64, see `penalties.default_weight`).
+            gradient_penalty_every: int >= 1, N of lazy regularization: the
+                penalty on every N-th D update, weighted N times (Karras et
+                al. 2020, StyleGAN2 section 4). Default 1.
             **kwargs: passed to `keras.Model.compile` (`jit_compile`,
                 `steps_per_execution`, `run_eagerly`, `auto_scale_loss`).
 
@@ -287,7 +333,11 @@ class GAN(keras.Model):
 
         Raises:
             ValueError: for an unknown loss, d_steps < 1, label_smoothing
-                outside [0, 1), the same optimizer instance for both players,
+                outside [0, 1) or non-zero with a game that is not
+                cross-entropy, an unknown gradient penalty, a negative
+                penalty weight, gradient_penalty_every < 1 (or a weight or
+                interval without a penalty), the same optimizer instance for
+                both players,
                 or a `kwargs` key that `keras.Model.compile` would use to
                 train a single network (`optimizer`, `loss_weights`,
                 `metrics`, `weighted_metrics`).
@@ -301,9 +351,9 @@ class GAN(keras.Model):
                     f"steps_per_execution or run_eagerly. Received: {key}="
                     f"{kwargs[key]!r}"
                 )
-        generator_loss = losses.get_generator_loss(loss)
+        game = games.get_game(loss, label_smoothing)
         d_steps = check_positive_int("d_steps", d_steps, "k of Algorithm 1")
-        losses.check_label_smoothing(label_smoothing)
+        penalty = self._gradient_penalty(gradient_penalty, gradient_penalty_weight, gradient_penalty_every)
         if d_optimizer is g_optimizer and not isinstance(d_optimizer, str):
             raise ValueError(
                 "Invalid value for argument `g_optimizer`. Expected an "
@@ -321,9 +371,22 @@ class GAN(keras.Model):
             self.d_optimizer.build(self.discriminator.trainable_variables)
             self.g_optimizer.build(self.generator.trainable_variables)
         self.generator_cost = loss  # as given: a name, a Loss or a function
+        self.game = game
         self.d_steps = d_steps
         self.label_smoothing = float(label_smoothing)
-        self.generator_loss = generator_loss
+        self.gradient_penalty = penalty
+
+    def _gradient_penalty(self, name, weight, every):
+        """The `penalties.GradientPenalty` of compile's arguments, or None."""
+        if name is None:
+            if weight is not None or every != 1:
+                raise ValueError(
+                    "Invalid value for argument `gradient_penalty`. Expected one of "
+                    f"{penalties.PENALTIES} when gradient_penalty_weight or "
+                    "gradient_penalty_every is set. Received: gradient_penalty=None"
+                )
+            return None
+        return penalties.GradientPenalty(name, weight, every, self.image_shape)
 
     def get_compile_config(self):
         if not self.compiled:
@@ -336,8 +399,19 @@ class GAN(keras.Model):
             else keras.saving.serialize_keras_object(self.generator_cost),
             "d_steps": self.d_steps,
             "label_smoothing": self.label_smoothing,
+            **self._penalty_config(),
             "jit_compile": self.jit_compile,
             "steps_per_execution": self.steps_per_execution,
+        }
+
+    def _penalty_config(self):
+        penalty = self.gradient_penalty
+        if penalty is None:
+            return {}
+        return {
+            "gradient_penalty": penalty.penalty,
+            "gradient_penalty_weight": penalty.weight,
+            "gradient_penalty_every": penalty.every,
         }
 
     def compile_from_config(self, config):
@@ -358,6 +432,7 @@ class GAN(keras.Model):
             "latent_dim": self.latent_dim,
             "latent_prior": self.latent_prior,
             "seed": self.seed,
+            "ema_decay": self.ema_decay,
         }
 
     @classmethod
@@ -412,12 +487,15 @@ class GAN(keras.Model):
 
     @property
     def metrics(self):
-        return [
+        trackers = [
             self.d_loss_tracker,
             self.g_loss_tracker,
             self.d_real_tracker,
             self.d_fake_tracker,
         ]
+        if getattr(self, "gradient_penalty", None) is not None:
+            trackers.append(self.gradient_penalty_tracker)
+        return trackers
 
     # ------------------------------------------------------------------
     # The game
@@ -520,8 +598,23 @@ class GAN(keras.Model):
         # Per-sample values: each replica's Mean holds its own sum and count,
         # so the reduced result is the mean over the global batch.
         self.d_loss_tracker.update_state(d_loss)
-        self.d_real_tracker.update_state(tf.sigmoid(losses.flatten_logits(real_logits)))
-        self.d_fake_tracker.update_state(tf.sigmoid(losses.flatten_logits(fake_logits)))
+        self.d_real_tracker.update_state(games.score(self.game, real_logits))
+        self.d_fake_tracker.update_state(games.score(self.game, fake_logits))
+
+    def _penalty(self, real, fake, seed):
+        """The weighted gradient penalty of a D update, per sample (zeros
+        without one): the seam between D's cost and `keras_gan.penalties`."""
+        if self.gradient_penalty is None:
+            return tf.zeros(tf.shape(real[0])[:1], tf.float32)
+        penalty = self.gradient_penalty(
+            lambda images, labels: self._discriminate(images, labels, training=True),
+            real,
+            fake,
+            tf.random.experimental.stateless_fold_in(seed, 2, alg="philox"),
+            self.d_optimizer.iterations,
+        )
+        self.gradient_penalty_tracker.update_state(penalty)
+        return penalty
 
     def _draw_fakes(self, real_images, real_labels, seed):
         """z and labels for as many generated samples as `real_images` holds."""
@@ -540,10 +633,9 @@ class GAN(keras.Model):
             # each minibatch is all real or all generated (as in DCGAN).
             real_logits = self._discriminate(real_images, real_labels, training=True)
             fake_logits = self._discriminate(fake_images, fake_labels, training=True)
-            d_loss = losses.discriminator_loss(
-                real_logits, fake_logits, self.label_smoothing
-            )
-            scaled = self.d_optimizer.scale_loss(tf.nn.compute_average_loss(d_loss))
+            d_loss = self.game.discriminator_loss(real_logits, fake_logits)
+            penalty = self._penalty((real_images, real_labels), (fake_images, fake_labels), seed)
+            scaled = self.d_optimizer.scale_loss(tf.nn.compute_average_loss(d_loss + penalty))
         variables = self.discriminator.trainable_variables
         self.d_optimizer.apply_gradients(
             zip(tape.gradient(scaled, variables), variables)
@@ -564,13 +656,15 @@ class GAN(keras.Model):
             fake_logits = _frozen_call(
                 self.discriminator, self._discriminator_inputs(fake_images, fake_labels)
             )
-            g_loss = self.generator_loss(fake_logits)
+            g_loss = self.game.generator_loss(fake_logits)
             scaled = self.g_optimizer.scale_loss(tf.nn.compute_average_loss(g_loss))
         variables = self.generator.trainable_variables
         self.g_optimizer.apply_gradients(
             zip(tape.gradient(scaled, variables), variables)
         )
         self.g_loss_tracker.update_state(g_loss)
+        if self.ema_generator is not None:
+            ema.update(self.ema_generator, self.generator, self.ema_decay, self.g_optimizer.iterations)
 
     def _batch_size_checks(self, images):
         """Checks a batch holds k minibatches; returns run-time checks, if any.
@@ -636,15 +730,16 @@ class GAN(keras.Model):
         real_logits = self._discriminate(real_images, real_labels, training=False)
         fake_logits = self._discriminate(fake_images, fake_labels, training=False)
         self._track_discriminator(
-            losses.discriminator_loss(real_logits, fake_logits, self.label_smoothing),
-            real_logits,
-            fake_logits,
+            self.game.discriminator_loss(real_logits, fake_logits), real_logits, fake_logits
         )
-        self.g_loss_tracker.update_state(self.generator_loss(fake_logits))
+        self.g_loss_tracker.update_state(self.game.generator_loss(fake_logits))
         return self._logs()
 
     def _logs(self):
         logs = {m.name: m.result() for m in self.metrics}
+        # Raw outputs, not probabilities, for the games without a sigmoid.
+        real_name, fake_name = games.score_names(self.game)
+        logs[real_name], logs[fake_name] = logs.pop("d_real"), logs.pop("d_fake")
         # Not a cost either player minimizes: a value for the Keras callbacks
         # that watch `loss` (TerminateOnNaN), NaN or inf when either cost is.
         logs["loss"] = logs["d_loss"] + logs["g_loss"]
@@ -669,7 +764,14 @@ class GAN(keras.Model):
     # ------------------------------------------------------------------
     # Sampling
 
-    def generate(self, num_samples, seed=None, batch_size=256, labels=None):
+    def sampling_generator(self, ema=True):
+        """The network that generates samples: `ema_generator` when the GAN
+        keeps one and `ema` is True, else the trained `generator`."""
+        if ema and self.ema_generator is not None:
+            return self.ema_generator
+        return self.generator
+
+    def generate(self, num_samples, seed=None, batch_size=256, labels=None, ema=True):
         """Samples images from the generator, in inference mode.
 
         Args:
@@ -680,6 +782,8 @@ class GAN(keras.Model):
             batch_size: int >= 1, images per generator call (bounds memory).
             labels: conditional GANs only: the class of each sample (see
                 `ConditionalGAN.generate`).
+            ema: bool, default True: sample the EMA generator when the GAN
+                keeps one (`ema_decay`); False samples the trained G.
 
         Returns:
             float32 tensor `(num_samples, height, width, channels)` in the
@@ -693,9 +797,9 @@ class GAN(keras.Model):
         if seed is None:
             seed = random.randrange(2**31)
         z = self.sample_latent(num_samples, tf.constant([seed, 0], tf.int64))
-        return self.generate_from_latent(z, labels=labels, batch_size=batch_size)
+        return self.generate_from_latent(z, labels=labels, batch_size=batch_size, ema=ema)
 
-    def generate_from_latent(self, z, labels=None, batch_size=256):
+    def generate_from_latent(self, z, labels=None, batch_size=256, ema=True):
         """The generator's images for given latent vectors, in inference mode.
 
         Args:
@@ -703,6 +807,7 @@ class GAN(keras.Model):
                 `sample_latent` or `keras_gan.latent.interpolate`.
             labels: conditional GANs only: the class of each sample.
             batch_size: int >= 1, images per generator call (bounds memory).
+            ema: bool, default True: the EMA generator when there is one.
 
         Returns:
             float32 tensor `(num_samples, height, width, channels)`.
@@ -719,8 +824,9 @@ class GAN(keras.Model):
                 f"{self.latent_dim}). Received: z of shape {tuple(z.shape)}"
             )
         labels = self._generation_labels(labels, z.shape[0])
+        generator = self.sampling_generator(ema)
         chunks = [
-            self.generator(
+            generator(
                 self._generator_inputs(
                     z[i : i + batch_size],
                     None if labels is None else labels[i : i + batch_size],

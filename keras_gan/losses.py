@@ -1,10 +1,15 @@
 """GAN costs as pure functions of discriminator logits.
 
-Every function takes logits `l` (the discriminator's pre-sigmoid output, any
-finite float in (-inf, inf), so that D = sigmoid(l)) and returns one value per
-sample, float32, shape `(batch,)`. Each includes the 1/2 factor of the NIPS
-2016 tutorial's costs, so that the mean over a batch is the tutorial's J, and
-the gradients match its Figure 16 (see `../shared/REFERENCE.md`).
+Every function takes logits `l` (the discriminator's raw output, any finite
+float in (-inf, inf); for the cross-entropy costs D = sigmoid(l)) and returns
+one value per sample, float32, shape `(batch,)`. The cross-entropy costs
+include the 1/2 factor of the NIPS 2016 tutorial's costs, so that the mean
+over a batch is the tutorial's J, and the gradients match its Figure 16 (see
+`../shared/REFERENCE.md`). The post-2016 games (`hinge_*`, `least_squares_*`,
+`wasserstein_*`) are written as their papers write them, named on TF-GAN's
+scheme `<family>_discriminator_loss` / `<family>_generator_loss`; the
+discriminator costs pair real and generated samples by position, so the mean
+over a batch is E[cost on real] + E[cost on generated].
 
 Reduction is the caller's: `keras_gan.GAN` sums the per-sample values and
 divides by the global batch size (`tf.nn.compute_average_loss`), which is
@@ -166,6 +171,129 @@ def maximum_likelihood_generator_loss(fake_logits):
     exact = tf.exp(tf.minimum(logits, limit))
     tangent = tf.exp(limit) * (1.0 + tf.maximum(logits, limit) - limit)
     return -0.5 * tf.where(logits > limit, tangent, exact)
+
+
+def hinge_discriminator_loss(real_logits, fake_logits):
+    """The hinge cost of D: a margin of 1 on each side.
+
+        J_i = max(0, 1 - l_real_i) + max(0, 1 + l_fake_i)
+
+    Zero once real logits are >= 1 and generated ones <= -1; the gradient
+    with respect to a logit is -1 (real, l < 1), +1 (generated, l > -1) or 0.
+
+    Args:
+        real_logits: float tensor `(batch,)` or `(batch, 1)`, D's raw outputs
+            on real samples, any finite value.
+        fake_logits: float tensor of the same shape, on generated samples.
+
+    Returns:
+        float32 tensor `(batch,)`, >= 0.
+
+    Reference:
+        Lim & Ye 2017, "Geometric GAN", arXiv:1705.02894, eq. 9; Miyato et
+        al. 2018, "Spectral Normalization for GANs", ICLR, section 4, eq. 16.
+    """
+    real_logits, fake_logits = flatten_logits(real_logits), flatten_logits(fake_logits)
+    return tf.nn.relu(1.0 - real_logits) + tf.nn.relu(1.0 + fake_logits)
+
+
+def hinge_generator_loss(fake_logits):
+    """The hinge game's generator cost: J_i = -l_fake_i (gradient -1).
+
+    Args:
+        fake_logits: float tensor `(batch,)` or `(batch, 1)`, D's raw outputs
+            on generated samples, any finite value.
+
+    Returns:
+        float32 tensor `(batch,)`, any real value.
+
+    Reference:
+        Lim & Ye 2017, arXiv:1705.02894; Miyato et al. 2018, section 4.
+    """
+    return -flatten_logits(fake_logits)
+
+
+def least_squares_discriminator_loss(real_logits, fake_logits):
+    """The least-squares cost of D, a = 0 (generated), b = 1 (real).
+
+        J_i = 1/2 (l_real_i - 1)^2 + 1/2 l_fake_i^2
+
+    D's raw output is regressed onto 1 for real and 0 for generated samples
+    (no sigmoid). Gradients: l_real - 1 and l_fake.
+
+    Args:
+        real_logits: float tensor `(batch,)` or `(batch, 1)`, D's raw outputs
+            on real samples.
+        fake_logits: float tensor of the same shape, on generated samples.
+
+    Returns:
+        float32 tensor `(batch,)`, >= 0.
+
+    Reference:
+        Mao et al. 2017, "Least Squares Generative Adversarial Networks",
+        ICCV, eq. 2 with a = 0, b = c = 1 (the 0-1 coding of section 3.2.3).
+    """
+    real_logits, fake_logits = flatten_logits(real_logits), flatten_logits(fake_logits)
+    return 0.5 * tf.square(real_logits - 1.0) + 0.5 * tf.square(fake_logits)
+
+
+def least_squares_generator_loss(fake_logits):
+    """The least-squares generator cost, c = 1: J_i = 1/2 (l_fake_i - 1)^2.
+
+    Gradient with respect to the raw output: l_fake - 1.
+
+    Args:
+        fake_logits: float tensor `(batch,)` or `(batch, 1)`, D's raw outputs
+            on generated samples.
+
+    Returns:
+        float32 tensor `(batch,)`, >= 0.
+
+    Reference:
+        Mao et al. 2017, ICCV, eq. 2 with c = 1.
+    """
+    return 0.5 * tf.square(flatten_logits(fake_logits) - 1.0)
+
+
+def wasserstein_discriminator_loss(real_logits, fake_logits):
+    """The critic's cost of WGAN: J_i = l_fake_i - l_real_i.
+
+    Minimising it maximises E[D(x)] - E[D(G(z))], the Kantorovich-Rubinstein
+    estimate of the Wasserstein-1 distance, which holds only for a
+    1-Lipschitz D. Nothing here makes D Lipschitz: use it with a gradient
+    penalty (`GAN.compile(gradient_penalty="wgan_gp")`, Gulrajani et al.
+    2017), spectral normalization, or weight clipping (Arjovsky et al.'s
+    own recipe); alone, D's outputs grow without bound.
+
+    Args:
+        real_logits: float tensor `(batch,)` or `(batch, 1)`, the critic's
+            raw outputs on real samples.
+        fake_logits: float tensor of the same shape, on generated samples.
+
+    Returns:
+        float32 tensor `(batch,)`, any real value.
+
+    Reference:
+        Arjovsky et al. 2017, "Wasserstein GAN", ICML, eq. 3 and Algorithm 1.
+    """
+    return flatten_logits(fake_logits) - flatten_logits(real_logits)
+
+
+def wasserstein_generator_loss(fake_logits):
+    """WGAN's generator cost: J_i = -l_fake_i (see
+    `wasserstein_discriminator_loss` for the Lipschitz condition).
+
+    Args:
+        fake_logits: float tensor `(batch,)` or `(batch, 1)`, the critic's
+            raw outputs on generated samples.
+
+    Returns:
+        float32 tensor `(batch,)`, any real value.
+
+    Reference:
+        Arjovsky et al. 2017, ICML, Algorithm 1.
+    """
+    return -flatten_logits(fake_logits)
 
 
 GENERATOR_LOSSES = {

@@ -286,7 +286,12 @@ def test_unknown_latent_prior_raises():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"loss": "wasserstein"}, "Expected one of.*non_saturating.*Received: loss='wasserstein'"),
+        ({"loss": "earth_mover"}, "Expected one of.*hinge.*wasserstein.*Received: loss='earth_mover'"),
+        ({"loss": "hinge", "label_smoothing": 0.1}, "label_smoothing.*Expected 0 for the 'hinge' game"),
+        ({"gradient_penalty": "r3"}, "gradient_penalty.*wgan_gp.*Received: gradient_penalty='r3'"),
+        ({"gradient_penalty": "r1", "gradient_penalty_weight": -1.0}, "gradient_penalty_weight.*>= 0.*-1.0"),
+        ({"gradient_penalty": "r1", "gradient_penalty_every": 0}, "gradient_penalty_every.*Received: gradient_penalty_every=0"),
+        ({"gradient_penalty_weight": 5.0}, "gradient_penalty.*when gradient_penalty_weight.*is set"),
         ({"d_steps": 0}, "d_steps.*Received: d_steps=0"),
         ({"d_steps": 1.5}, "d_steps"),
         ({"label_smoothing": 1.0}, "label_smoothing.*Received: label_smoothing=1.0"),

@@ -1,0 +1,106 @@
+"""Games: the discriminator's and the generator's costs, chosen together.
+
+A `Game` carries both players' per-sample costs through `GAN.train_step`, as
+TF-GAN's `GANLoss` tuple does, and says how to log D's outputs:
+
+| name                 | D's cost                       | G's cost            | logged as        |
+|----------------------|--------------------------------|---------------------|------------------|
+| "non_saturating"     | binary cross-entropy, 1 / 0    | -1/2 log D(G(z))    | d_real, d_fake   |
+| "minimax"            | binary cross-entropy, 1 / 0    | 1/2 log(1 - D(G(z)))| d_real, d_fake   |
+| "maximum_likelihood" | binary cross-entropy, 1 / 0    | -1/2 exp(l)         | d_real, d_fake   |
+| "hinge"              | relu(1 - l_r) + relu(1 + l_f)  | -l_f                | d_real_score, .. |
+| "least_squares"      | 1/2 (l_r - 1)^2 + 1/2 l_f^2    | 1/2 (l_f - 1)^2     | d_real_score, .. |
+| "wasserstein"        | l_f - l_r                      | -l_f                | d_real_score, .. |
+
+For the cross-entropy games, D's output is a logit and the logged `d_real` /
+`d_fake` are the means of sigmoid(l), probabilities in [0, 1]. For the
+others D's output is a raw score, not a probability: the logged
+`d_real_score` / `d_fake_score` are the means of l itself (for hinge, the
+margins are at +1 and -1; for least squares, the targets 1 and 0; for
+Wasserstein, their difference estimates the distance).
+"""
+
+import collections
+import functools
+
+import tensorflow as tf
+
+from keras_gan import losses
+
+Game = collections.namedtuple(
+    "Game", ["name", "discriminator_loss", "generator_loss", "cross_entropy"]
+)
+Game.__doc__ = """A GAN objective.
+
+Fields:
+    name: the game's name, or "custom" for a user's generator cost.
+    discriminator_loss: function (real_logits, fake_logits) -> float32
+        `(batch,)`, per-sample cost of D.
+    generator_loss: function fake_logits -> float32 `(batch,)`.
+    cross_entropy: True when D's output is a logit of D(x) = sigmoid(l)
+        (the 2014 game and its generator costs).
+"""
+
+CROSS_ENTROPY_GAMES = tuple(losses.GENERATOR_LOSSES)  # non_saturating, minimax, maximum_likelihood
+SCORE_GAMES = {
+    "hinge": (losses.hinge_discriminator_loss, losses.hinge_generator_loss),
+    "least_squares": (losses.least_squares_discriminator_loss, losses.least_squares_generator_loss),
+    "wasserstein": (losses.wasserstein_discriminator_loss, losses.wasserstein_generator_loss),
+}
+GAMES = CROSS_ENTROPY_GAMES + tuple(SCORE_GAMES)
+
+
+def get_game(loss, label_smoothing=0.0):
+    """The game named by `loss`, or the 2014 game with a user's generator cost.
+
+    Args:
+        loss: a name in `GAMES`; or a user's generator cost (a
+            `keras.losses.Loss` on (targets, logits) or a function from
+            logits to per-sample costs, see `losses.get_generator_loss`),
+            played against D's binary cross-entropy.
+        label_smoothing: float in [0, 1), one-sided smoothing of D's real
+            targets; cross-entropy games only.
+
+    Returns:
+        A `Game`.
+
+    Raises:
+        ValueError: for an unknown name or type, a `label_smoothing` outside
+            [0, 1), or a non-zero `label_smoothing` with a game whose D does
+            not use cross-entropy targets.
+    """
+    losses.check_label_smoothing(label_smoothing)
+    if isinstance(loss, str) and loss in SCORE_GAMES:
+        if label_smoothing:
+            raise ValueError(
+                "Invalid value for argument `label_smoothing`. Expected 0 for "
+                f"the {loss!r} game: label smoothing changes the targets of "
+                f"a cross-entropy discriminator, one of {CROSS_ENTROPY_GAMES}. "
+                f"Received: label_smoothing={label_smoothing!r}"
+            )
+        discriminator_loss, generator_loss = SCORE_GAMES[loss]
+        return Game(loss, discriminator_loss, generator_loss, cross_entropy=False)
+    if isinstance(loss, str) and loss not in CROSS_ENTROPY_GAMES:
+        raise ValueError(
+            "Invalid value for argument `loss`. Expected one of "
+            f"{sorted(GAMES)}, a keras.losses.Loss or a function. "
+            f"Received: loss={loss!r}"
+        )
+    return Game(
+        loss if isinstance(loss, str) else "custom",
+        functools.partial(losses.discriminator_loss, label_smoothing=label_smoothing),
+        losses.get_generator_loss(loss),
+        cross_entropy=True,
+    )
+
+
+def score_names(game):
+    """The log names of D's mean output on real and generated samples."""
+    return ("d_real", "d_fake") if game.cross_entropy else ("d_real_score", "d_fake_score")
+
+
+def score(game, logits):
+    """D's output as logged: sigmoid(l) in [0, 1] for cross-entropy games,
+    the raw l otherwise; float32 `(batch,)`."""
+    logits = losses.flatten_logits(logits)
+    return tf.sigmoid(logits) if game.cross_entropy else logits
