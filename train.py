@@ -3,6 +3,8 @@
     python train.py                      # DCGAN on MNIST, 5 epochs, runs/mnist_dcgan
     python train.py --architecture mlp --loss minimax --d-steps 2 --epochs 20
     python train.py --conditional        # one class per grid row, runs/mnist_dcgan_conditional
+    python train.py --architecture sngan --loss hinge --spectral-norm --d-steps 5 \
+        --learning-rate 2e-4 --beta-1 0 --beta-2 0.9   # SNGAN (README: Recipes)
 
 The run directory (--output-dir) receives:
 
@@ -30,8 +32,11 @@ import os
 import shutil
 import sys
 
-LOSSES = ("non_saturating", "minimax", "maximum_likelihood")
-ARCHITECTURES = ("dcgan", "mlp")
+# keras_gan.games.GAMES and .penalties.PENALTIES (train.py parses its flags
+# before importing TensorFlow).
+LOSSES = ("non_saturating", "minimax", "maximum_likelihood", "hinge", "least_squares", "wasserstein")
+PENALTIES = ("wgan_gp", "r1", "r2")
+ARCHITECTURES = ("dcgan", "mlp", "sngan", "resnet")
 # Keys that may differ when an interrupted run is resumed.
 RESUMABLE_CHANGES = ("epochs", "data_dir", "tensorboard", "save_every", "strategy", "jit_compile", "deterministic")
 STRATEGIES = ("auto", "default", "mirrored", "multi_worker", "tpu")
@@ -59,6 +64,20 @@ def unit_interval(text):
     return value
 
 
+def non_negative_float(text):
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"expected a float >= 0, received {text}")
+    return value
+
+
+def open_unit_interval(text):
+    value = float(text)
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a float in (0, 1), received {text}")
+    return value
+
+
 def image_size(text):
     try:
         height, width = (int(side) for side in text.lower().split("x"))
@@ -78,19 +97,34 @@ def parse_args(argv=None):
     add("--image-size", type=image_size, default=None, help="resize images to HEIGHTxWIDTH, e.g. 64x64")
     add("--conditional", action="store_true", help="class-conditional GAN on the dataset's `label` feature")
     add("--architecture", choices=ARCHITECTURES, default="dcgan", help="networks (default: dcgan)")
-    add("--width", type=positive_int, default=64, help="DCGAN channels of the widest-resolution layer (default: 64)")
+    add("--width", type=positive_int, default=None,
+        help="channels w of the dcgan, sngan or resnet networks (default: the builder's, 64 for dcgan and sngan; "
+        "resnet 256 in G and 128 in D up to 32x32, 64 above)")
     add("--latent-dim", type=positive_int, default=100, help="size of z (default: 100)")
-    add("--loss", choices=LOSSES, default="non_saturating", help="generator cost (default: non_saturating)")
+    add("--loss", choices=LOSSES, default="non_saturating",
+        help="the game: a generator cost against D's cross-entropy (non_saturating, minimax, maximum_likelihood) "
+        "or hinge, least_squares, wasserstein (default: non_saturating)")
     add("--d-steps", type=positive_int, default=1, help="discriminator updates per generator update, k (default: 1)")
     add("--label-smoothing", type=unit_interval, default=0.0,
-        help="one-sided: real targets become 1 - alpha (default: 0)")
+        help="one-sided: real targets become 1 - alpha; cross-entropy games only (default: 0)")
+    add("--gradient-penalty", choices=PENALTIES, default=None, help="a penalty on D's input gradient (default: none)")
+    add("--gradient-penalty-weight", type=non_negative_float, default=None,
+        help="lambda or gamma (default: 10 for wgan_gp; 0.0002 side^2 / 64 for r1 and r2)")
+    add("--gradient-penalty-every", type=positive_int, default=1, metavar="N",
+        help="lazy regularization: the penalty every N-th D update, N times the weight (default: 1)")
+    add("--spectral-norm", action="store_true", help="spectrally normalize every layer of D (Miyato et al. 2018)")
+    add("--ema-decay", type=open_unit_interval, default=None,
+        help="keep an EMA of G's weights with this decay per G update, e.g. 0.999; samples and the export use it")
     add("--epochs", type=positive_int, default=5, help="epochs (default: 5)")
     add("--steps-per-epoch", type=positive_int, default=None,
         help="generator updates per epoch (default: one pass over the data, examples // (batch size x d-steps))")
     add("--batch-size", type=positive_int, default=128, help="minibatch size m of each update (default: 128)")
     add("--d-learning-rate", type=positive_float, default=2e-4, help="Adam learning rate of D (default: 2e-4)")
     add("--g-learning-rate", type=positive_float, default=2e-4, help="Adam learning rate of G (default: 2e-4)")
+    add("--learning-rate", type=positive_float, default=None,
+        help="Adam learning rate of both players (sets --d-learning-rate and --g-learning-rate)")
     add("--beta-1", type=unit_interval, default=0.5, help="Adam beta_1 of both optimizers (default: 0.5)")
+    add("--beta-2", type=unit_interval, default=0.999, help="Adam beta_2 of both optimizers (default: 0.999)")
     add("--seed", type=int, default=0, help="seed of weights, noise and shuffling (default: 0)")
     add("--output-dir", default=None, help="run directory (default: runs/<dataset>_<architecture>)")
     add("--tensorboard", action="store_true",
@@ -108,6 +142,9 @@ def parse_args(argv=None):
         "give bit-identical weights")
     add("--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras fit verbosity (default: 1, a progress bar)")
     args = parser.parse_args(argv)
+    if args.learning_rate is not None:
+        args.d_learning_rate = args.g_learning_rate = args.learning_rate
+    del args.learning_rate
     if args.output_dir is None:
         suffix = "_conditional" if args.conditional else ""
         args.output_dir = os.path.join("runs", f"{args.dataset.split(':')[0]}_{args.architecture}{suffix}")
@@ -177,21 +214,25 @@ def build_gan(args, image_shape, num_classes=None):
     import keras_gan
 
     make_generator, make_discriminator = keras_gan.architectures.BUILDERS[args.architecture]
-    options = {"width": args.width} if args.architecture == "dcgan" else {}
+    options = {"width": args.width} if args.width and args.architecture != "mlp" else {}
     networks = (
         make_generator(image_shape, latent_dim=args.latent_dim, num_classes=num_classes, **options),
-        make_discriminator(image_shape, num_classes=num_classes, **options),
+        make_discriminator(image_shape, num_classes=num_classes, spectral_norm=args.spectral_norm, **options),
     )
+    options = {"seed": args.seed, "ema_decay": args.ema_decay}
     if num_classes:
-        gan = keras_gan.ConditionalGAN(*networks, num_classes=num_classes, seed=args.seed)
+        gan = keras_gan.ConditionalGAN(*networks, num_classes=num_classes, **options)
     else:
-        gan = keras_gan.GAN(*networks, seed=args.seed)
+        gan = keras_gan.GAN(*networks, **options)
     gan.compile(
-        d_optimizer=keras.optimizers.Adam(args.d_learning_rate, beta_1=args.beta_1),
-        g_optimizer=keras.optimizers.Adam(args.g_learning_rate, beta_1=args.beta_1),
+        d_optimizer=keras.optimizers.Adam(args.d_learning_rate, beta_1=args.beta_1, beta_2=args.beta_2),
+        g_optimizer=keras.optimizers.Adam(args.g_learning_rate, beta_1=args.beta_1, beta_2=args.beta_2),
         loss=args.loss,
         d_steps=args.d_steps,
         label_smoothing=args.label_smoothing,
+        gradient_penalty=args.gradient_penalty,
+        gradient_penalty_weight=args.gradient_penalty_weight,
+        gradient_penalty_every=args.gradient_penalty_every,
         jit_compile=args.jit_compile,
     )
     return gan

@@ -86,8 +86,10 @@ def save_gif(png_paths, path, frame_duration=0.5):
 def plot_history(csv_path, png_path):
     """Plots the metrics of a `keras.callbacks.CSVLogger` file per epoch.
 
-    Draws d_loss and g_loss (nats) in one panel, d_real and d_fake
-    (probabilities) in another, with epochs counted from 1.
+    Draws d_loss and g_loss (and gradient_penalty when logged) in one
+    panel, D's mean outputs in another (d_real and d_fake, probabilities,
+    or d_real_score and d_fake_score, raw outputs), with epochs counted
+    from 1.
 
     Args:
         csv_path: the CSV written by `CSVLogger`, with an `epoch` column.
@@ -104,8 +106,8 @@ def plot_history(csv_path, png_path):
     epochs = [int(row["epoch"]) + 1 for row in rows]
     fig, (loss_axes, prob_axes) = plt.subplots(1, 2, figsize=(10, 4))
     for axes, keys, label in (
-        (loss_axes, ("d_loss", "g_loss"), "cost (nats)"),
-        (prob_axes, ("d_real", "d_fake"), "mean D output"),
+        (loss_axes, ("d_loss", "g_loss", "gradient_penalty"), "cost"),
+        (prob_axes, ("d_real", "d_fake", "d_real_score", "d_fake_score"), "mean D output"),
     ):
         for key in keys:
             if rows and key in rows[0]:

@@ -1,4 +1,5 @@
-"""DCGAN (Radford et al. 2015 section 3) and the 2014 MLP, layer by layer."""
+"""DCGAN (Radford et al. 2015 section 3), the 2014 MLP, SNGAN's standard CNN and
+the ResNets (Miyato et al. 2018, appendix B.4), layer by layer."""
 
 import copy
 
@@ -117,6 +118,10 @@ def test_maxout_rejects_bad_sizes(units, pieces):
         lambda: architectures.dcgan_discriminator((32, 32, 3), width=4),
         lambda: architectures.mlp_generator((8, 8, 1), latent_dim=4, hidden_units=6),
         lambda: architectures.mlp_discriminator((8, 8, 1), units=3, pieces=2),
+        lambda: architectures.sngan_generator((16, 16, 1), latent_dim=4, width=2),
+        lambda: architectures.sngan_discriminator((16, 16, 1), width=2, spectral_norm=True),
+        lambda: architectures.resnet_generator((16, 16, 1), latent_dim=4, width=2),
+        lambda: architectures.resnet_discriminator((16, 16, 1), width=2, spectral_norm=True),
     ],
 )
 def test_architectures_round_trip_through_config(build):
@@ -128,3 +133,69 @@ def test_architectures_round_trip_through_config(build):
     restored.set_weights(model.get_weights())
     x = np.random.default_rng(0).uniform(-1, 1, (2, *model.input.shape[1:])).astype("float32")
     np.testing.assert_allclose(model(x, training=False), restored(x, training=False), rtol=1e-6)
+
+
+def unwrapped(model, kind):
+    """Layers of `kind`, spectral-norm wrappers looked through, in order."""
+    layers = [layer.layer if isinstance(layer, architectures.SpectralNormalization) else layer for layer in model.layers]
+    return [layer for layer in layers if isinstance(layer, kind)]
+
+
+@pytest.mark.parametrize("name", ["sngan", "resnet"])
+@pytest.mark.parametrize("image_shape", [(28, 28, 1), (32, 32, 3), (64, 64, 3)])
+@pytest.mark.parametrize("num_classes", [None, 10])
+def test_sngan_and_resnet_shapes(name, image_shape, num_classes):
+    make_generator, make_discriminator = architectures.BUILDERS[name]
+    generator = make_generator(image_shape, latent_dim=8, width=4, num_classes=num_classes)
+    discriminator = make_discriminator(image_shape, width=4, num_classes=num_classes, spectral_norm=True)
+    z = keras.random.normal((3, 8), seed=0)
+    labels = keras.ops.convert_to_tensor(np.array([0, 4, 9], "int32"))
+    images = generator([z, labels] if num_classes else z, training=True)
+    assert images.shape == (3, *image_shape) and float(np.max(np.abs(images))) <= 1.0
+    logits = discriminator([images, labels] if num_classes else images, training=True)
+    assert logits.shape == (3, 1)
+
+
+def test_sngan_standard_cnn_is_table_3_at_32x32():
+    generator = architectures.sngan_generator()
+    discriminator = architectures.sngan_discriminator(spectral_norm=True)
+    assert generator.input.shape == (None, 128)
+    assert unwrapped(generator, keras.layers.Reshape)[0].target_shape == (4, 4, 512)
+    deconvolutions = unwrapped(generator, keras.layers.Conv2DTranspose)
+    assert [(c.filters, c.kernel_size, c.strides) for c in deconvolutions] == [(256, (4, 4), (2, 2)), (128, (4, 4), (2, 2)), (64, (4, 4), (2, 2))]
+    assert [(c.filters, c.kernel_size) for c in unwrapped(generator, keras.layers.Conv2D)] == [(3, (3, 3))]
+    convolutions = unwrapped(discriminator, keras.layers.Conv2D)
+    assert [(c.filters, c.kernel_size[0], c.strides[0]) for c in convolutions] == [
+        (64, 3, 1), (64, 4, 2), (128, 3, 1), (128, 4, 2), (256, 3, 1), (256, 4, 2), (512, 3, 1)
+    ]
+    assert all(r.negative_slope == pytest.approx(0.1) for r in unwrapped(discriminator, keras.layers.LeakyReLU))
+    assert not unwrapped(discriminator, keras.layers.BatchNormalization)
+
+
+def test_resnet_cifar_layout_at_32x32():
+    generator = architectures.resnet_generator()
+    discriminator = architectures.resnet_discriminator()
+    # G: dense to 4x4x256, three up blocks of 256 channels (2 convs + a 1x1 shortcut each), a 3x3 conv to RGB.
+    assert unwrapped(generator, keras.layers.Reshape)[0].target_shape == (4, 4, 256)
+    assert [c.filters for c in unwrapped(generator, keras.layers.Conv2D)] == [256] * 9 + [3]
+    assert len(unwrapped(generator, keras.layers.UpSampling2D)) == 6  # main path and shortcut of 3 blocks
+    # D: 2 down blocks and 2 plain ones, 128 channels, 32 -> 8x8 before the sum pooling.
+    assert {c.filters for c in unwrapped(discriminator, keras.layers.Conv2D)} == {128}
+    assert len(unwrapped(discriminator, keras.layers.AveragePooling2D)) == 4  # main path and shortcut
+    # Sum pooling: the features are the sum over the 8x8 = 64 positions.
+    assert unwrapped(discriminator, keras.layers.Rescaling)[0].scale == 64.0
+    # The papers' sizes: ~4.3M parameters in G, ~1.0M in D (Miyato et al.'s CIFAR-10 ResNet).
+    assert 4.2e6 < generator.count_params() < 4.4e6 and 0.9e6 < discriminator.count_params() < 1.1e6
+
+
+def test_conditional_batch_normalization_starts_as_batch_normalization():
+    generator = architectures.sngan_generator((16, 16, 1), latent_dim=4, width=2, num_classes=3)
+    z = np.random.default_rng(0).normal(size=(4, 4)).astype("float32")
+    same = [generator([z, np.full(4, label, "int32")], training=True) for label in range(3)]
+    # gamma_y = 1 and beta_y = 0 for every class at initialization: labels change nothing yet.
+    np.testing.assert_allclose(same[0], same[1], atol=1e-6)
+    tables = [v for v in generator.trainable_variables if "embedding" in v.path]
+    assert tables and all(v.shape[0] == 3 for v in tables)
+    tables[0].assign(tables[0] + np.arange(3, dtype="float32")[:, None])  # gamma differs per class now
+    apart = [generator([z, np.full(4, label, "int32")], training=True) for label in range(2)]
+    assert not np.allclose(apart[0], apart[1])

@@ -32,6 +32,14 @@ def test_two_replicas_match_one_device_and_draw_their_own_noise_and_dropout():
     for a, b in zip(one["weights"], two["weights"]):
         np.testing.assert_allclose(a, b, atol=1e-5)
     np.testing.assert_allclose(one["logs"]["g_loss"], two["logs"]["g_loss"], atol=1e-5)
+    # hinge + R1 + spectral norm + EMA: weights, u and v, G_ema and every log.
+    one, two = out["one_device_toolkit"], out["two_replicas_toolkit"]
+    assert len(one["weights"]) == len(two["weights"]) == 12  # G 4, D 2 + u and v, G_ema 4
+    for a, b in zip(one["weights"], two["weights"]):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    assert sorted(one["logs"]) == ["d_fake_score", "d_loss", "d_real_score", "g_loss", "gradient_penalty", "loss"]
+    for key in one["logs"]:
+        np.testing.assert_allclose(one["logs"][key], two["logs"][key], atol=1e-5)
     z0, z1 = (np.array(z) for z in out["replica_z"])
     assert z0.shape == (4, 3) and not np.allclose(z0, z1)
     # And their own dropout masks (ReplicaDropout; Keras's Dropout shares one).

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 
+import keras_gan
 from conftest import tiny_dcgan
 
 IMAGES = np.random.default_rng(0).uniform(-1, 1, (8, 8, 8, 1)).astype("float32")
@@ -18,10 +19,26 @@ def policy(request):
         keras.mixed_precision.set_global_policy("float32")
 
 
-@pytest.mark.parametrize("policy", ["mixed_bfloat16"], indirect=True)
-def test_mixed_bfloat16_fit_stays_finite_with_float32_logs(policy):
-    gan = tiny_dcgan()
-    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+def toolkit_gan():
+    """WGAN-GP on a spectrally normalized critic, with an EMA generator."""
+    return keras_gan.GAN(
+        keras_gan.architectures.dcgan_generator((8, 8, 1), latent_dim=4, width=2),
+        keras_gan.architectures.sngan_discriminator((8, 8, 1), width=2, spectral_norm=True),
+        ema_decay=0.9,
+    )
+
+
+@pytest.mark.parametrize(
+    "policy, build, options",
+    [
+        ("mixed_bfloat16", tiny_dcgan, {}),
+        ("mixed_bfloat16", toolkit_gan, {"loss": "wasserstein", "gradient_penalty": "wgan_gp", "d_steps": 2}),
+    ],
+    indirect=["policy"],
+)
+def test_mixed_bfloat16_fit_stays_finite_with_float32_logs(policy, build, options):
+    gan = build()
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), **options)
     assert gan.generator.compute_dtype == "bfloat16"
     assert not isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)  # bfloat16 needs no scaling
     history = gan.fit(IMAGES, batch_size=4, epochs=2, verbose=0)

@@ -6,6 +6,7 @@ import os
 import subprocess
 
 import matplotlib.image
+import pytest
 
 from conftest import finish
 from conftest import free_ports
@@ -142,8 +143,14 @@ print(len(pairs), "variables compared;", "different:", different)
 """
 
 
-def test_resume_after_sigkill_is_bit_identical_to_an_uninterrupted_run(mnist_data_dir, tmp_path):
-    flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1"]
+# Every option of the toolkit at once: a game, a lazy penalty, spectral norm, an EMA generator.
+TOOLKIT = ["--loss", "hinge", "--gradient-penalty", "r1", "--gradient-penalty-every", "2", "--spectral-norm",
+           "--ema-decay", "0.9", "--beta-1", "0", "--beta-2", "0.9"]
+
+
+@pytest.mark.parametrize("options", [[], TOOLKIT], ids=["default", "toolkit"])
+def test_resume_after_sigkill_is_bit_identical_to_an_uninterrupted_run(mnist_data_dir, tmp_path, options):
+    flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1", *options]
     killed = tmp_path / "killed"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     command = ["train.py", "--output-dir", str(killed), *flags, "--epochs", "1000"]
@@ -214,7 +221,17 @@ def test_bad_flags_fail_before_anything_is_written(tmp_path):
     assert result.returncode == 2 and "--d-steps" in result.stderr
     result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), "--label-smoothing", "1"])
     assert result.returncode == 2 and "--label-smoothing" in result.stderr
+    for flag, value in (("--ema-decay", "1"), ("--gradient-penalty-weight", "-1"), ("--gradient-penalty-every", "0"),
+                        ("--loss", "earth_mover"), ("--gradient-penalty", "r3")):
+        result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), flag, value])
+        assert result.returncode == 2 and flag in result.stderr, (flag, result.stderr[-500:])
     assert not (tmp_path / "run").exists()
+
+
+def test_library_errors_of_the_toolkit_fail_before_anything_is_written(mnist_data_dir, tmp_path):
+    result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), "--loss", "hinge", "--label-smoothing", "0.1"])
+    assert result.returncode == 1 and "error: Invalid value for argument `label_smoothing`" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "run").exists()
 
 
 def test_bad_dataset_or_shape_fails_with_a_message_before_anything_is_written(mnist_data_dir, tmp_path):

@@ -25,6 +25,17 @@ def test_fit_with_jit_compile():
     assert int(gan.d_optimizer.iterations.numpy()) == 8
 
 
+def test_fit_with_jit_compile_and_every_toolkit_option():
+    gan = keras_gan.GAN(
+        keras_gan.architectures.dcgan_generator((8, 8, 1), latent_dim=4, width=2),
+        keras_gan.architectures.dcgan_discriminator((8, 8, 1), width=2, spectral_norm=True),
+        ema_decay=0.9,
+    )
+    # A lazy penalty is a tf.cond inside D's tape, under XLA.
+    gan = fit_compiled(gan, loss="hinge", gradient_penalty="r1", gradient_penalty_every=2)
+    assert np.isfinite(gan.ema_generator.get_weights()[0]).all()
+
+
 def test_conditional_fit_with_jit_compile():
     gan = keras_gan.ConditionalGAN(
         keras_gan.architectures.dcgan_generator((8, 8, 1), latent_dim=4, width=2, num_classes=3),

@@ -2,7 +2,10 @@
 
 Generators map z, float32 `(batch, latent_dim)`, to images, float32
 `(batch, height, width, channels)` in [-1, 1]. Discriminators map such images
-to logits, float32 `(batch, 1)`, with no sigmoid.
+to logits, float32 `(batch, 1)`, with no sigmoid. Every builder takes
+`num_classes=` (conditional networks), every discriminator builder
+`spectral_norm=` (`SpectralNormalization` on each convolution and dense
+layer).
 """
 
 from keras_gan.architectures.dcgan import dcgan_discriminator
@@ -12,8 +15,15 @@ from keras_gan.architectures.maxout import Maxout
 from keras_gan.architectures.mlp import mlp_discriminator
 from keras_gan.architectures.mlp import mlp_generator
 from keras_gan.architectures.replica_dropout import ReplicaDropout
+from keras_gan.architectures.resnet import resnet_discriminator
+from keras_gan.architectures.resnet import resnet_generator
+from keras_gan.architectures.sngan import sngan_discriminator
+from keras_gan.architectures.sngan import sngan_generator
+from keras_gan.architectures.spectral_norm import SpectralNormalization
 
 BUILDERS = {
     "dcgan": (dcgan_generator, dcgan_discriminator),
     "mlp": (mlp_generator, mlp_discriminator),
+    "sngan": (sngan_generator, sngan_discriminator),
+    "resnet": (resnet_generator, resnet_discriminator),
 }

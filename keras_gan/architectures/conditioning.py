@@ -4,6 +4,10 @@
   layer, as in the conditional GAN of Mirza & Osindero 2014 (section 3.2,
   "y is fed into both the discriminator and generator as additional input
   layer"). The first dense layer then adds a learned per-class vector.
+- Generator, with batch normalization (SNGAN, ResNet): conditional batch
+  normalization, per-class scale and offset gamma_y x_hat + beta_y after a
+  normalization without its own (de Vries et al. 2017; Miyato & Koyama
+  2018, section 4, the generator of their experiments).
 - Discriminator: the projection discriminator of Miyato & Koyama 2018
   (eq. 3): logit(x, y) = psi(phi(x)) + embed(y) . phi(x), with phi(x) D's
   last hidden features, psi its unconditional logit layer and embed a
@@ -18,6 +22,7 @@ References:
 
 import keras
 
+from keras_gan.architectures.spectral_norm import maybe_spectral_norm
 from keras_gan.validation import check_positive_int
 
 
@@ -39,19 +44,55 @@ def concat_one_hot(z, labels, num_classes):
     return keras.layers.Concatenate(name="z_and_label")([z, one_hot])
 
 
-def projection_logits(features, labels, num_classes, **dense_kwargs):
+def projection_logits(features, labels, num_classes, spectral_norm=False, **dense_kwargs):
     """psi(phi(x)) + embed(y) . phi(x), float32 `(batch, 1)`: a conditional logit.
 
     Args:
         features: phi(x), float `(batch, features)`.
         labels: int32 `(batch,)`.
         num_classes: int >= 2.
+        spectral_norm: bool, spectrally normalize psi and embed (as Miyato
+            & Koyama do).
         **dense_kwargs: for psi and embed's initializers, e.g. DCGAN's.
     """
-    unconditional = keras.layers.Dense(1, name="unconditional_logits", **dense_kwargs)(features)
+    unconditional = maybe_spectral_norm(
+        keras.layers.Dense(1, **dense_kwargs), spectral_norm
+    )(features)
     initializer = dense_kwargs.get("kernel_initializer", "uniform")
-    embedded = keras.layers.Embedding(
-        num_classes, features.shape[-1], embeddings_initializer=initializer, name="label_projection"
+    embedded = maybe_spectral_norm(
+        keras.layers.Embedding(num_classes, features.shape[-1], embeddings_initializer=initializer),
+        spectral_norm,
     )(labels)
     projection = keras.layers.Dot(axes=1)([embedded, features])
     return keras.layers.Add(name="logits")([unconditional, projection])
+
+
+def batch_norm(x, labels=None, num_classes=None):
+    """Synchronized batch normalization; conditional when `num_classes` is set.
+
+    Conditional: gamma_y * BN(x) + beta_y, gamma and beta rows of learned
+    `(num_classes, channels)` tables initialized to 1 and 0, so that at
+    initialization it is plain batch normalization.
+
+    Args:
+        x: float `(batch, ..., channels)`.
+        labels: int32 `(batch,)`, with `num_classes`.
+        num_classes: None or an int >= 2.
+    """
+    if not num_classes:
+        return keras.layers.BatchNormalization(synchronized=True)(x)
+    x = keras.layers.BatchNormalization(synchronized=True, center=False, scale=False)(x)
+    channels = x.shape[-1]
+    broadcast = (1,) * (len(x.shape) - 2) + (channels,)
+    gamma = keras.layers.Embedding(num_classes, channels, embeddings_initializer="ones")(labels)
+    beta = keras.layers.Embedding(num_classes, channels, embeddings_initializer="zeros")(labels)
+    gamma, beta = keras.layers.Reshape(broadcast)(gamma), keras.layers.Reshape(broadcast)(beta)
+    return keras.layers.Add()([keras.layers.Multiply()([x, gamma]), beta])
+
+
+def network_inputs(main, num_classes):
+    """(inputs, labels): `main` alone, or `[main, labels]` with num_classes."""
+    if not num_classes:
+        return main, None
+    labels = label_input()
+    return [main, labels], labels

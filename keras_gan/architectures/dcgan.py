@@ -24,6 +24,7 @@ width=128 at 64x64 gives the paper's 1024-512-256-128 generator.
 import keras
 
 from keras_gan.architectures import conditioning
+from keras_gan.architectures.spectral_norm import maybe_spectral_norm
 from keras_gan.validation import check_image_shape
 from keras_gan.validation import check_positive_int
 
@@ -143,7 +144,7 @@ def dcgan_generator(
 
 
 def dcgan_discriminator(
-    image_shape=(28, 28, 1), width=64, num_classes=None, name="dcgan_discriminator"
+    image_shape=(28, 28, 1), width=64, num_classes=None, spectral_norm=False, name="dcgan_discriminator"
 ):
     """DCGAN discriminator: n stride-2 convolutions, flattened into one logit.
 
@@ -156,6 +157,10 @@ def dcgan_discriminator(
         width: int >= 1, channels of the first convolution; each later one
             doubles it. Default 64.
         num_classes: None (unconditional, default) or an int >= 2.
+        spectral_norm: bool, default False: every convolution and dense
+            layer computes with its kernel spectrally normalized
+            (`SpectralNormalization`, Miyato et al. 2018). Batch
+            normalization stays as DCGAN has it.
         name: the model's name.
 
     Returns:
@@ -165,8 +170,8 @@ def dcgan_discriminator(
         `(batch, 1)` (no sigmoid).
 
     Raises:
-        ValueError: for an `image_shape` DCGAN cannot take, a bad `width` or
-            a bad `num_classes`.
+        ValueError: for an `image_shape` DCGAN cannot take, a bad `width`,
+            a bad `num_classes` or a non-bool `spectral_norm`.
 
     Reference:
         Radford et al. 2015, arXiv:1511.06434, section 3.
@@ -179,14 +184,15 @@ def dcgan_discriminator(
     images = keras.Input(image_shape, name="images")
     x = images
     for step in range(n):
-        x = keras.layers.Conv2D(
+        conv = keras.layers.Conv2D(
             width * 2**step,
             KERNEL_SIZE,
             strides=2,
             padding="same",
             use_bias=step == 0,
             kernel_initializer=_weights_init(),
-        )(x)
+        )
+        x = maybe_spectral_norm(conv, spectral_norm)(x)
         if step > 0:  # no batch normalization on D's input layer
             x = keras.layers.BatchNormalization(synchronized=True)(x)
         x = keras.layers.LeakyReLU(negative_slope=0.2)(x)
@@ -194,8 +200,9 @@ def dcgan_discriminator(
     if num_classes:
         labels = conditioning.label_input()
         logits = conditioning.projection_logits(
-            features, labels, num_classes, kernel_initializer=_weights_init()
+            features, labels, num_classes, spectral_norm, kernel_initializer=_weights_init()
         )
         return keras.Model([images, labels], logits, name=name)
-    logits = keras.layers.Dense(1, kernel_initializer=_weights_init(), name="logits")(features)
+    dense = keras.layers.Dense(1, kernel_initializer=_weights_init())
+    logits = maybe_spectral_norm(dense, spectral_norm)(features)
     return keras.Model(images, logits, name=name)

@@ -13,6 +13,7 @@ import keras
 from keras_gan.architectures import conditioning
 from keras_gan.architectures.maxout import Maxout
 from keras_gan.architectures.replica_dropout import ReplicaDropout
+from keras_gan.architectures.spectral_norm import maybe_spectral_norm
 from keras_gan.validation import check_image_shape
 
 
@@ -76,6 +77,7 @@ def mlp_discriminator(
     input_dropout=0.2,
     hidden_dropout=0.5,
     num_classes=None,
+    spectral_norm=False,
     name="mlp_discriminator",
 ):
     """The 2014 paper's discriminator: two maxout layers, one logit, dropout.
@@ -94,6 +96,9 @@ def mlp_discriminator(
         input_dropout: float in [0, 1), dropout rate on the inputs.
         hidden_dropout: float in [0, 1), dropout rate on each hidden layer.
         num_classes: None (unconditional, default) or an int >= 2.
+        spectral_norm: bool, default False: spectrally normalize each
+            maxout layer's kernel (all its pieces as one matrix) and the
+            logit layer (`SpectralNormalization`).
         name: the model's name.
 
     Returns:
@@ -114,13 +119,13 @@ def mlp_discriminator(
     images = keras.Input(image_shape, name="images")
     x = keras.layers.Flatten()(images)
     x = ReplicaDropout(input_dropout)(x)
-    x = Maxout(units, pieces)(x)
+    x = maybe_spectral_norm(Maxout(units, pieces), spectral_norm)(x)
     x = ReplicaDropout(hidden_dropout)(x)
-    x = Maxout(units, pieces)(x)
+    x = maybe_spectral_norm(Maxout(units, pieces), spectral_norm)(x)
     features = ReplicaDropout(hidden_dropout)(x)
     if num_classes:
         labels = conditioning.label_input()
-        logits = conditioning.projection_logits(features, labels, num_classes)
+        logits = conditioning.projection_logits(features, labels, num_classes, spectral_norm)
         return keras.Model([images, labels], logits, name=name)
-    logits = keras.layers.Dense(1, name="logits")(features)
+    logits = maybe_spectral_norm(keras.layers.Dense(1), spectral_norm)(features)
     return keras.Model(images, logits, name=name)

@@ -17,7 +17,8 @@ import numpy as np  # noqa: E402
 import keras_gan  # noqa: E402
 
 
-def build(loss="non_saturating"):
+def build(loss="non_saturating", toolkit=False):
+    """toolkit: hinge + R1 + spectral norm + EMA."""
     keras.utils.set_random_seed(0)
     z = keras.Input((3,))
     # A generator that ignores its noise, so both runs generate the same batch.
@@ -25,9 +26,13 @@ def build(loss="non_saturating"):
     x = keras.layers.Dense(4, bias_initializer=keras.initializers.Constant(0.1))(x)
     generator = keras.Model(z, keras.layers.Reshape((2, 2, 1))(x))
     images = keras.Input((2, 2, 1))
-    discriminator = keras.Model(images, keras.layers.Dense(1)(keras.layers.Flatten()(images)))
-    gan = keras_gan.GAN(generator, discriminator, seed=0)
-    gan.compile(keras.optimizers.Adam(0.1), keras.optimizers.Adam(0.1), d_steps=2, loss=loss)
+    dense = keras.layers.Dense(1)
+    if toolkit:
+        dense = keras_gan.architectures.SpectralNormalization(dense)
+    discriminator = keras.Model(images, dense(keras.layers.Flatten()(images)))
+    gan = keras_gan.GAN(generator, discriminator, seed=0, ema_decay=0.5 if toolkit else None)
+    options = {"gradient_penalty": "r1", "gradient_penalty_weight": 0.5} if toolkit else {}
+    gan.compile(keras.optimizers.Adam(0.1), keras.optimizers.Adam(0.1), d_steps=2, loss=loss, **options)
     return gan
 
 
@@ -37,16 +42,17 @@ out = {}
 # A user's Keras loss whose own reduction ("sum") would scale with the
 # per-replica batch: the GAN must take it per sample all the same.
 summed = keras.losses.BinaryCrossentropy(from_logits=True, reduction="sum")
-for loss, suffix in (("non_saturating", ""), (summed, "_custom_loss")):
+for loss, suffix in (("non_saturating", ""), (summed, "_custom_loss"), ("hinge", "_toolkit")):
     for name, strategy in (
         ("one_device", tf.distribute.OneDeviceStrategy("/cpu:0")),
         ("two_replicas", tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])),
     ):
         with strategy.scope():
-            gan = build(loss)
+            gan = build(loss, toolkit=suffix == "_toolkit")
         history = gan.fit(dataset, epochs=1, verbose=0)
         out[name + suffix] = {
             "replicas": strategy.num_replicas_in_sync,
+            # The EMA generator's and the spectral-norm vectors included.
             "weights": [w.tolist() for w in gan.get_weights()],
             "logs": {k: v[-1] for k, v in history.history.items()},
         }
