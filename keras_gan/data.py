@@ -1,11 +1,12 @@
-"""Image datasets for GAN training: TensorFlow Datasets or NumPy arrays.
+"""Image datasets for GAN training: TensorFlow Datasets, image folders, arrays.
 
 Every loader returns a `tf.data.Dataset` of float32 image batches in [-1, 1],
 shape `(batch, height, width, channels)`, or with labels `(images, labels)`
-pairs, labels int32 `(batch,)`, for a conditional GAN: shuffled, cached in memory when the
-raw pixels fit, batched with the remainder dropped (every step then has the
-same batch size, which `d_steps` and `tf.distribute` rely on), and
-prefetched. Under MultiWorkerMirroredStrategy each worker takes its share of
+pairs, labels int32 `(batch,)`, for a conditional GAN: shuffled, cached in
+memory when the prepared (decoded, resized) uint8 pixels fit, batched with
+the remainder dropped (every step then has the same batch size, which
+`d_steps` and `tf.distribute` rely on), scaled to [-1, 1] one batch at a
+time, and prefetched. Under MultiWorkerMirroredStrategy each worker takes its share of
 every global batch (tf.data's DATA sharding): give every worker the same
 `seed`, so that they shuffle alike.
 """
@@ -53,11 +54,13 @@ def to_uint8(images):
     return tf.cast(tf.round((images + 1.0) * 127.5), tf.uint8)
 
 
-def _pipeline(examples, batch_size, shuffle, seed, cache, shuffle_buffer, prepare):
-    """Cache raw pixels, shuffle, `prepare` (scale, resize), batch, prefetch.
+def _pipeline(examples, batch_size, shuffle, seed, cache, shuffle_buffer, prepare, per_batch=False):
+    """Cache, shuffle, `prepare` (scale, resize), batch, prefetch.
 
     `examples` holds images, or (image, label) pairs whose labels pass
-    through as int32.
+    through as int32. With `per_batch`, `prepare` runs once per batch, after
+    batching (one vectorised op instead of one per image), which images of
+    one shape allow.
     """
     if cache:
         examples = examples.cache()
@@ -71,7 +74,8 @@ def _pipeline(examples, batch_size, shuffle, seed, cache, shuffle_buffer, prepar
         def prepare(image, label):
             return prepare_image(image), tf.cast(label, tf.int32)
 
-    examples = examples.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
+    if not per_batch:
+        examples = examples.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
     # Across workers, shard by batch element: TFDS's MNIST is one file, too
     # few for tf.data's default sharding by file.
     options = tf.data.Options()
@@ -79,6 +83,8 @@ def _pipeline(examples, batch_size, shuffle, seed, cache, shuffle_buffer, prepar
         tf.data.experimental.AutoShardPolicy.DATA
     )
     batches = examples.batch(batch_size, drop_remainder=True).with_options(options)
+    if per_batch:
+        batches = batches.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
     return batches.prefetch(tf.data.AUTOTUNE)
 
 
@@ -173,7 +179,8 @@ def load_tfds(
         download: bool, download and prepare the dataset when it is not
             prepared yet. With False, a missing dataset raises.
         image_size: None, or `(height, width)`: resize every image to it
-            (bilinear, antialiased), e.g. for DCGAN on celeb_a's 218x178.
+            (bilinear, antialiased, rounded to uint8 and cached so), e.g.
+            for DCGAN on celeb_a's 218x178.
         cache: bool or None. None (default) caches the raw pixels in memory
             when they take at most 2 GiB.
         shuffle_buffer: int >= 1, examples in the shuffle buffer.
@@ -228,6 +235,9 @@ def load_tfds(
     num_examples = builder.info.splits[split].num_examples
     _check_batch_size(batch_size, num_examples)
     image_shape = features[image_key].shape
+    if image_size is not None:
+        image_size = _check_image_size(image_size)
+        image_shape = (*image_size, image_shape[-1])
     if cache is None:
         known = None not in image_shape
         cache = known and (
@@ -244,13 +254,17 @@ def load_tfds(
     else:
         dataset = dataset.map(lambda example: (example[image_key], example[label_key]))
 
-    def prepare(image):
-        if image_size is not None:
+    if image_size is not None:
+        # Resized once, before the cache, and kept as uint8.
+        def resize(image):
             image = tf.image.resize(image, image_size, antialias=True)
-            image = tf.clip_by_value(image, 0.0, 255.0)
-        return scale_images(image)
+            return tf.cast(tf.clip_by_value(tf.round(image), 0.0, 255.0), tf.uint8)
 
-    return _pipeline(dataset, batch_size, shuffle, seed, cache, shuffle_buffer, prepare)
+        if label_key is None:
+            dataset = dataset.map(resize, num_parallel_calls=tf.data.AUTOTUNE)
+        else:
+            dataset = dataset.map(lambda image, label: (resize(image), label), num_parallel_calls=tf.data.AUTOTUNE)
+    return _pipeline(dataset, batch_size, shuffle, seed, cache, shuffle_buffer, scale_images, per_batch=True)
 
 
 def images_of(name, split, count, data_dir=None):
@@ -330,6 +344,7 @@ def from_arrays(
         True,
         shuffle_buffer,
         lambda image: scale_images(image, value_range),
+        per_batch=True,
     )
 
 
@@ -376,3 +391,279 @@ def gaussian_mixture(means, stddev, batch_size=128, seed=0):
         return tf.gather(centres, modes) + stddev * noise
 
     return tf.data.Dataset.counter().map(batch).prefetch(tf.data.AUTOTUNE)
+
+
+# ---------------------------------------------------------------------------
+# Image folders
+
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
+COLOR_MODES = {"grayscale": 1, "rgb": 3}
+INTERPOLATIONS = ("area", "bicubic")
+# ITU-R 601-2 luma, as tf.image.rgb_to_grayscale and PIL's "L" conversion.
+LUMA = (0.2989, 0.5870, 0.1140)
+
+
+def load_image_folder(
+    directory,
+    image_size=None,
+    batch_size=128,
+    labels=None,
+    color_mode=None,
+    crop_to_aspect_ratio=False,
+    interpolation="area",
+    shuffle=True,
+    seed=None,
+    cache=None,
+    shuffle_buffer=DEFAULT_SHUFFLE_BUFFER,
+    verify=True,
+):
+    """Every image under `directory`, recursively, as batches in [-1, 1].
+
+    The same kind of dataset as `load_tfds`: shuffled, cached in memory when
+    it fits, batched with the remainder dropped, prefetched, sharded by
+    element across workers. PNG, JPEG, BMP and GIF files (the first frame)
+    are read by extension, case-insensitively, in sorted path order, and
+    decoded by TensorFlow (`tf.io.decode_image`). The prepared images
+    (decoded, converted, cropped, resized, as uint8) are what is cached, so
+    each is decoded once; scaling to [-1, 1] runs on whole batches.
+
+    Preparing an image: convert to `color_mode`'s channels (grayscale by
+    ITU-R 601-2 luma, as PIL and `tf.image.rgb_to_grayscale`; grayscale to
+    RGB by repetition; alpha dropped); with `crop_to_aspect_ratio`, cut the
+    largest centred region of `image_size`'s aspect ratio; then resize to
+    `image_size` with `interpolation`, anti-aliased: "area" (the mean of the
+    source pixels each output pixel covers) or "bicubic" (antialias=True).
+    An image already of `image_size` is not resampled.
+
+    Files that cannot be read: with `verify` (the default), every file is
+    decoded once up front (by PIL, on all cores); files that are not images,
+    or are truncated or corrupt, are skipped with one warning that counts
+    them and names them (the first 20). A scraped folder then trains on
+    what it can read. With `verify=False` only the headers are read (fast
+    for large folders), and a file that fails to decode in training is
+    dropped by tf.data (`ignore_errors`, logged without its name).
+
+    Args:
+        directory: str or path-like, the folder.
+        image_size: None, or `(height, width)`: resize every image to it.
+            None requires all images to have one size, which is used.
+        batch_size: int >= 1, images per batch; at most the number of images.
+        labels: None (default: images only), or "inferred": integer labels
+            from the class subfolders of `directory`, 0, 1, ... in sorted
+            folder-name order, every image below a class folder (at any
+            depth) of that class. `dataset.class_names` lists the folder
+            names in label order.
+        color_mode: "grayscale" (1 channel), "rgb" (3), or None (default):
+            grayscale when every image is, else rgb.
+        crop_to_aspect_ratio: bool, centre-crop to `image_size`'s aspect
+            ratio before resizing (else the image is stretched).
+        interpolation: "area" (default) or "bicubic".
+        shuffle, seed, shuffle_buffer: as in `load_tfds`.
+        cache: bool or None. None (default) caches the prepared images when
+            they take at most 2 GiB.
+        verify: bool, decode every file once up front to skip unreadable
+            ones by name (default True).
+
+    Returns:
+        A `tf.data.Dataset` of float32 `(batch_size, height, width,
+        channels)` in [-1, 1]; with `labels="inferred"`, of `(images,
+        labels)` pairs, labels int32 `(batch_size,)`. Its `class_names`
+        attribute is the list of class folder names (empty without labels).
+
+    Raises:
+        FileNotFoundError: if `directory` does not exist.
+        ValueError: naming the path, for a folder with no readable image,
+            images of different sizes without `image_size`,
+            `labels="inferred"` with images directly in `directory` beside
+            class folders (or no class folders), and for bad arguments.
+    """
+    import os
+
+    directory = os.fspath(directory)
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(
+            "Invalid value for argument `directory`. Expected an existing folder of images. "
+            f"Received: directory={directory!r}, which {'is a file' if os.path.exists(directory) else 'does not exist'}"
+        )
+    if labels not in (None, "inferred"):
+        raise ValueError(f"Invalid value for argument `labels`. Expected None or 'inferred'. Received: labels={labels!r}")
+    if color_mode not in (None, *COLOR_MODES):
+        raise ValueError(
+            "Invalid value for argument `color_mode`. Expected None, 'grayscale' or 'rgb'. "
+            f"Received: color_mode={color_mode!r}"
+        )
+    if interpolation not in INTERPOLATIONS:
+        raise ValueError(
+            f"Invalid value for argument `interpolation`. Expected one of {INTERPOLATIONS}. "
+            f"Received: interpolation={interpolation!r}"
+        )
+    if image_size is not None:
+        image_size = _check_image_size(image_size)
+
+    paths, class_ids, class_names = _list_images(directory, labels == "inferred")
+    headers, skipped = _read_headers(paths, verify)
+    if skipped:
+        _warn_skipped(directory, skipped)
+    keep = [i for i, header in enumerate(headers) if header is not None]
+    if not keep:
+        raise ValueError(
+            "Invalid value for argument `directory`. Expected at least one readable image "
+            f"({', '.join(IMAGE_EXTENSIONS)}) below it. Received: directory={directory!r}, with "
+            f"{len(paths)} image files of which none could be read"
+        )
+    paths = [paths[i] for i in keep]
+    class_ids = [class_ids[i] for i in keep]
+    headers = [headers[i] for i in keep]
+    if image_size is None:
+        image_size = _common_size(directory, paths, headers)
+    if color_mode is None:
+        color_mode = "grayscale" if all(gray for _, gray in headers) else "rgb"
+    channels = COLOR_MODES[color_mode]
+    _check_batch_size(batch_size, len(paths))
+    if cache is None:
+        cache = len(paths) * image_size[0] * image_size[1] * channels <= DEFAULT_CACHE_LIMIT_BYTES
+
+    def prepare(path):
+        return _prepare_image(tf.io.read_file(path), image_size, channels, crop_to_aspect_ratio, interpolation)
+
+    files = tf.data.Dataset.from_tensor_slices(paths)
+    if labels == "inferred":
+        examples = tf.data.Dataset.from_tensor_slices((paths, np.asarray(class_ids, np.int32)))
+        examples = examples.map(lambda path, label: (prepare(path), label), num_parallel_calls=tf.data.AUTOTUNE)
+    else:
+        examples = files.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
+    if not verify:
+        examples = examples.ignore_errors(log_warning=True)
+    dataset = _pipeline(examples, batch_size, shuffle, seed, cache, shuffle_buffer, scale_images, per_batch=True)
+    dataset.class_names = class_names
+    return dataset
+
+
+def _check_image_size(image_size):
+    size = tuple(image_size) if hasattr(image_size, "__iter__") else None
+    if size is None or len(size) != 2 or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in size):
+        raise ValueError(
+            "Invalid value for argument `image_size`. Expected (height, width), two positive ints. "
+            f"Received: image_size={image_size!r}"
+        )
+    return size
+
+
+def _list_images(directory, inferred):
+    """(paths, class ids, class names): image files in sorted order."""
+    import os
+
+    def images_below(folder):
+        found = []
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            found += [os.path.join(root, f) for f in sorted(files) if f.lower().endswith(IMAGE_EXTENSIONS)]
+        return found
+
+    if not inferred:
+        paths = images_below(directory)
+        if not paths:
+            raise ValueError(
+                "Invalid value for argument `directory`. Expected image files "
+                f"({', '.join(IMAGE_EXTENSIONS)}) below it. Received: directory={directory!r}, which holds none"
+            )
+        return paths, [0] * len(paths), []
+    entries = sorted(os.listdir(directory))
+    class_names = [e for e in entries if os.path.isdir(os.path.join(directory, e))]
+    loose = [e for e in entries if e.lower().endswith(IMAGE_EXTENSIONS) and os.path.isfile(os.path.join(directory, e))]
+    if loose or not class_names:
+        found = f"images at its top level ({', '.join(loose[:3])}{', ...' if len(loose) > 3 else ''})" if loose else (
+            "no class folders"
+        )
+        raise ValueError(
+            "Invalid value for argument `labels`. Expected labels='inferred' to find one folder per class "
+            f"directly in {directory!r}, and no images beside them. Received: a folder with {found}"
+        )
+    paths, class_ids = [], []
+    for label, name in enumerate(class_names):
+        below = images_below(os.path.join(directory, name))
+        if not below:
+            raise ValueError(
+                "Invalid value for argument `directory`. Expected images in every class folder. "
+                f"Received: {os.path.join(directory, name)!r}, which holds none"
+            )
+        paths += below
+        class_ids += [label] * len(below)
+    return paths, class_ids, class_names
+
+
+def _read_header(path, verify):
+    """((height, width), grayscale) of an image file, or None if unreadable."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            size, mode = (image.size[1], image.size[0]), image.mode
+            if verify:
+                image.load()  # decodes it: raises for truncated or corrupt data
+    except Exception:  # PIL raises many types for bad files
+        return None
+    return size, mode in ("1", "L", "LA", "I", "I;16", "F")
+
+
+def _read_headers(paths, verify):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor() as pool:  # PIL releases the GIL while decoding
+        headers = list(pool.map(lambda p: _read_header(p, verify), paths, chunksize=64))
+    return headers, [p for p, h in zip(paths, headers) if h is None]
+
+
+def _warn_skipped(directory, skipped):
+    import warnings
+
+    shown = ", ".join(skipped[:20]) + (f", and {len(skipped) - 20} more" if len(skipped) > 20 else "")
+    warnings.warn(
+        f"load_image_folder({directory!r}): skipped {len(skipped)} files that are not readable images "
+        f"(not an image, truncated or corrupt): {shown}",
+        stacklevel=3,
+    )
+
+
+def _common_size(directory, paths, headers):
+    sizes = {}
+    for path, (size, _) in zip(paths, headers):
+        sizes.setdefault(size, path)
+    if len(sizes) > 1:
+        (a, path_a), (b, path_b) = list(sizes.items())[:2]
+        raise ValueError(
+            "Invalid value for argument `image_size`. Expected (height, width) when the images under "
+            f"{directory!r} differ in size. Received: image_size=None, with {path_a!r} of {a[0]}x{a[1]} "
+            f"and {path_b!r} of {b[0]}x{b[1]} ({len(sizes)} sizes in all)"
+        )
+    return next(iter(sizes))
+
+
+def _prepare_image(contents, image_size, channels, crop_to_aspect_ratio, interpolation):
+    """Encoded bytes -> uint8 `(height, width, channels)` of `image_size`."""
+    # Three channels first: GIFs decode to RGB only; grayscale ones come back
+    # repeated, and their luma below is the original value exactly.
+    image = tf.io.decode_image(contents, channels=3, expand_animations=False)
+    image = tf.cast(image, tf.float32)
+    if channels == 1:
+        image = tf.round(tf.tensordot(image, tf.constant(LUMA), axes=[[2], [0]])[..., None])
+    if crop_to_aspect_ratio:
+        image = _center_crop(image, image_size)
+    same = tf.reduce_all(tf.equal(tf.shape(image)[:2], tf.constant(image_size)))
+    image = tf.cond(
+        same,
+        lambda: image,
+        lambda: tf.image.resize(image, image_size, method=interpolation, antialias=interpolation == "bicubic"),
+    )
+    image = tf.ensure_shape(image, (*image_size, channels))
+    return tf.cast(tf.clip_by_value(tf.round(image), 0.0, 255.0), tf.uint8)
+
+
+def _center_crop(image, image_size):
+    """The largest centred region of `image` with `image_size`'s aspect ratio."""
+    height, width = tf.shape(image)[0], tf.shape(image)[1]
+    target = image_size[1] / image_size[0]  # width / height
+    crop_width = tf.minimum(width, tf.cast(tf.round(tf.cast(height, tf.float32) * target), tf.int32))
+    crop_height = tf.minimum(height, tf.cast(tf.round(tf.cast(crop_width, tf.float32) / target), tf.int32))
+    top, left = (height - crop_height) // 2, (width - crop_width) // 2
+    return image[top : top + crop_height, left : left + crop_width]
