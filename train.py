@@ -1,14 +1,16 @@
-"""Train a GAN on a TensorFlow Datasets image dataset and write a run directory.
+"""Train a GAN on a TensorFlow Datasets dataset or an image folder; write a run directory.
 
     python train.py                      # DCGAN on MNIST, 5 epochs, runs/mnist_dcgan
     python train.py --architecture mlp --loss minimax --d-steps 2 --epochs 20
     python train.py --conditional        # one class per grid row, runs/mnist_dcgan_conditional
+    python train.py --dataset path/to/images --image-size 64x64   # a folder of PNG/JPEG/BMP/GIF files
+    python train.py --dataset path/to/classes --conditional       # one subfolder per class
     python train.py --architecture sngan --loss hinge --spectral-norm --d-steps 5 \
         --learning-rate 2e-4 --beta-1 0 --beta-2 0.9   # SNGAN (README: Recipes)
 
 The run directory (--output-dir) receives:
 
-    config.json         the resolved configuration
+    config.json         the resolved configuration (class_names: a conditional run's classes)
     samples/            epoch_NNNN.png, an 8x8 grid from fixed noise per epoch
                         (--conditional: one row of 8 per class), and
                         samples.gif, all of them animated
@@ -37,8 +39,10 @@ import sys
 LOSSES = ("non_saturating", "minimax", "maximum_likelihood", "hinge", "least_squares", "wasserstein")
 PENALTIES = ("wgan_gp", "r1", "r2")
 ARCHITECTURES = ("dcgan", "mlp", "sngan", "resnet")
-# Keys that may differ when an interrupted run is resumed.
+# Keys that may differ when an interrupted run is resumed; keys derived from
+# the data, not given as flags.
 RESUMABLE_CHANGES = ("epochs", "data_dir", "tensorboard", "save_every", "strategy", "jit_compile", "deterministic")
+DERIVED = ("class_names",)
 STRATEGIES = ("auto", "default", "mirrored", "multi_worker", "tpu")
 PRECISIONS = ("off", "mixed_float16", "mixed_bfloat16")
 
@@ -91,7 +95,9 @@ def parse_args(argv=None):
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     add = parser.add_argument
-    add("--dataset", default="mnist", help="TFDS dataset with an `image` feature (default: mnist)")
+    add("--dataset", default="mnist",
+        help="a folder of images (PNG, JPEG, BMP, GIF; --conditional: one subfolder per class), or a TFDS dataset "
+        "with an `image` feature (default: mnist)")
     add("--split", default="train", help="TFDS split, slicing allowed (default: train)")
     add("--data-dir", default=None, help="TFDS data directory (default: $TFDS_DATA_DIR or ~/tensorflow_datasets)")
     add("--image-size", type=image_size, default=None, help="resize images to HEIGHTxWIDTH, e.g. 64x64")
@@ -147,7 +153,8 @@ def parse_args(argv=None):
     del args.learning_rate
     if args.output_dir is None:
         suffix = "_conditional" if args.conditional else ""
-        args.output_dir = os.path.join("runs", f"{args.dataset.split(':')[0]}_{args.architecture}{suffix}")
+        name = os.path.basename(os.path.normpath(args.dataset)) if os.path.isdir(args.dataset) else args.dataset
+        args.output_dir = os.path.join("runs", f"{name.split(':')[0]}_{args.architecture}{suffix}")
     return args
 
 
@@ -178,7 +185,7 @@ def prepare_run_directory(config):
     changed = sorted(
         key
         for key in set(previous) | set(config)
-        if key not in RESUMABLE_CHANGES and previous.get(key) != config.get(key)
+        if key not in RESUMABLE_CHANGES + DERIVED and previous.get(key) != config.get(key)
     )
     if changed:
         details = ", ".join(f"{k}: {previous.get(k)!r} -> {config.get(k)!r}" for k in changed)
@@ -238,6 +245,37 @@ def build_gan(args, image_shape, num_classes=None):
     return gan
 
 
+def load_dataset(keras_gan, args):
+    """(dataset, class names): a folder's or a TFDS dataset's batches of
+    `batch_size * d_steps`; class names only with --conditional."""
+    batch_size = args.batch_size * args.d_steps
+    if os.path.isdir(args.dataset):
+        dataset = keras_gan.data.load_image_folder(
+            args.dataset,
+            image_size=args.image_size,
+            batch_size=batch_size,
+            labels="inferred" if args.conditional else None,
+            seed=args.seed,
+        )
+        return dataset, dataset.class_names
+    if os.path.exists(args.dataset) or args.dataset.startswith((".", "/", "~")):
+        raise FileNotFoundError(
+            f"Invalid value for --dataset. Expected a folder of images or a TFDS name. Received: {args.dataset!r}, "
+            f"which {'is not a folder' if os.path.exists(args.dataset) else 'does not exist'}"
+        )
+    dataset = keras_gan.data.load_tfds(
+        args.dataset,
+        split=args.split,
+        batch_size=batch_size,
+        seed=args.seed,
+        data_dir=args.data_dir,
+        image_size=args.image_size,
+        label_key="label" if args.conditional else None,
+    )
+    names = keras_gan.data.class_names(args.dataset, "label", args.data_dir) if args.conditional else []
+    return dataset, names
+
+
 def keep_finished_epochs(history_csv, epochs):
     """Drops CSV rows of epochs >= `epochs` (logged before a crash, but not
     backed up: the resumed run logs them again)."""
@@ -271,23 +309,15 @@ def main(argv=None):
     backup = os.path.join(directory, "backup")
     try:
         strategy = keras_gan.distribute.get_strategy(args.strategy)
-        dataset = keras_gan.data.load_tfds(
-            args.dataset,
-            split=args.split,
-            batch_size=args.batch_size * args.d_steps,
-            seed=args.seed,
-            data_dir=args.data_dir,
-            image_size=args.image_size,
-            label_key="label" if args.conditional else None,
-        )
-        num_classes = None
-        if args.conditional:
-            num_classes = keras_gan.data.num_classes(args.dataset, "label", args.data_dir)
+        dataset, class_names = load_dataset(keras_gan, args)
+        num_classes = len(class_names) if args.conditional else None
         images = dataset.element_spec[0] if args.conditional else dataset.element_spec
         with strategy.scope():
             gan = build_gan(args, tuple(images.shape[1:]), num_classes)
     except (ValueError, FileNotFoundError, RuntimeError) as error:
         sys.exit(f"error: {error}")  # before anything is written
+    if args.conditional:
+        config["class_names"] = class_names
 
     # One endless stream of shuffled epochs (each reshuffled from the seed);
     # a resumed run skips the epochs already done, so it sees the batches an
@@ -306,8 +336,11 @@ def main(argv=None):
         keep_finished_epochs(history_csv, done)
     # Conditional: a row of 8 per class (ConditionalGAN.generate's labels).
     grid = {"num_samples": 8 * num_classes, "num_rows": num_classes} if num_classes else {}
+    labelled = {"row_labels": class_names} if num_classes else {}
     callbacks = [
-        keras_gan.callbacks.SampleGrid(os.path.join(directory, "samples"), seed=args.seed, gif=True, **grid),
+        keras_gan.callbacks.SampleGrid(
+            os.path.join(directory, "samples"), seed=args.seed, gif=True, **grid, **labelled
+        ),
         keras_gan.callbacks.LatentInterpolation(os.path.join(directory, "interpolation"), seed=args.seed),
     ]
     if chief:

@@ -148,6 +148,17 @@ def num_classes(name, label_key="label", data_dir=None):
     return _class_label(_builder(name, data_dir), label_key).num_classes
 
 
+def class_names(name, label_key="label", data_dir=None):
+    """The class names of a TFDS dataset's class-label feature, in label order.
+
+    Reads the dataset's metadata only. E.g. ["0", "1", ..., "9"] for mnist.
+
+    Raises:
+        ValueError: as `num_classes`.
+    """
+    return list(_class_label(_builder(name, data_dir), label_key).names)
+
+
 def load_tfds(
     name,
     split="train",
@@ -486,7 +497,9 @@ def load_image_folder(
             f"Received: directory={directory!r}, which {'is a file' if os.path.exists(directory) else 'does not exist'}"
         )
     if labels not in (None, "inferred"):
-        raise ValueError(f"Invalid value for argument `labels`. Expected None or 'inferred'. Received: labels={labels!r}")
+        raise ValueError(
+            f"Invalid value for argument `labels`. Expected None or 'inferred'. Received: labels={labels!r}"
+        )
     if color_mode not in (None, *COLOR_MODES):
         raise ValueError(
             "Invalid value for argument `color_mode`. Expected None, 'grayscale' or 'rgb'. "
@@ -541,7 +554,8 @@ def load_image_folder(
 
 def _check_image_size(image_size):
     size = tuple(image_size) if hasattr(image_size, "__iter__") else None
-    if size is None or len(size) != 2 or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in size):
+    valid = size is not None and len(size) == 2
+    if not valid or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in size):
         raise ValueError(
             "Invalid value for argument `image_size`. Expected (height, width), two positive ints. "
             f"Received: image_size={image_size!r}"
@@ -570,7 +584,8 @@ def _list_images(directory, inferred):
         return paths, [0] * len(paths), []
     entries = sorted(os.listdir(directory))
     class_names = [e for e in entries if os.path.isdir(os.path.join(directory, e))]
-    loose = [e for e in entries if e.lower().endswith(IMAGE_EXTENSIONS) and os.path.isfile(os.path.join(directory, e))]
+    loose = [e for e in entries if e.lower().endswith(IMAGE_EXTENSIONS)]
+    loose = [e for e in loose if os.path.isfile(os.path.join(directory, e))]
     if loose or not class_names:
         found = f"images at its top level ({', '.join(loose[:3])}{', ...' if len(loose) > 3 else ''})" if loose else (
             "no class folders"

@@ -34,7 +34,7 @@ def image_grid(images, num_rows=None, padding=2):
     return grid
 
 
-def save_image_grid(images, path, num_rows=None, scale=2):
+def save_image_grid(images, path, num_rows=None, scale=2, row_labels=None):
     """Writes `image_grid(images, num_rows)` as a PNG at `path`.
 
     Args:
@@ -43,6 +43,9 @@ def save_image_grid(images, path, num_rows=None, scale=2):
         path: str or path-like, the PNG to write.
         num_rows: int or None, as in `image_grid`.
         scale: int >= 1, each pixel becomes a scale x scale block.
+        row_labels: None, or one str per row (e.g. class names), written
+            left of the rows; the PNG is then a matplotlib figure with a
+            margin, not the bare grid.
     """
     import matplotlib
 
@@ -53,10 +56,23 @@ def save_image_grid(images, path, num_rows=None, scale=2):
     grid = grid.repeat(scale, axis=0).repeat(scale, axis=1)
     # Written beside `path` and renamed: a kill never leaves half a PNG.
     partial = f"{os.fspath(path)}.partial"
-    if grid.shape[-1] == 1:
-        plt.imsave(partial, grid[..., 0], cmap="gray", vmin=0.0, vmax=1.0, format="png")
+    gray = {"cmap": "gray", "vmin": 0.0, "vmax": 1.0} if grid.shape[-1] == 1 else {}
+    pixels = grid[..., 0] if grid.shape[-1] == 1 else grid
+    if row_labels is None:
+        plt.imsave(partial, pixels, format="png", **gray)
     else:
-        plt.imsave(partial, grid, format="png")
+        # Inches: room for the longest label on the left, padding.
+        dpi, margin, pad = 100, 0.3 + 0.09 * max(len(str(label)) for label in row_labels), 0.1
+        height, width = grid.shape[0] / dpi, grid.shape[1] / dpi
+        fig = plt.figure(figsize=(width + margin, height + 2 * pad), dpi=dpi)
+        total_width, total_height = width + margin, height + 2 * pad
+        axes = fig.add_axes([margin / total_width, pad / total_height, width / total_width, height / total_height])
+        axes.imshow(pixels, interpolation="nearest", **gray)
+        rows = len(row_labels)
+        axes.set_yticks([(i + 0.5) * grid.shape[0] / rows for i in range(rows)], [str(label) for label in row_labels])
+        axes.set_xticks([])
+        fig.savefig(partial, format="png", dpi=dpi)
+        plt.close(fig)
     os.replace(partial, path)
 
 

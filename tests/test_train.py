@@ -241,3 +241,31 @@ def test_bad_dataset_or_shape_fails_with_a_message_before_anything_is_written(mn
     result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), "--image-size", "27x27"])
     assert result.returncode == 1 and "error: Invalid value for argument `image_shape`" in result.stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_conditional_run_on_an_image_folder(tmp_path):
+    """Class folders of PNGs (three classes of 28x28 images), a short conditional run."""
+    from PIL import Image
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    for label, name in enumerate(["circle", "square", "zigzag"]):
+        (tmp_path / "images" / name).mkdir(parents=True)
+        for i in range(12):
+            Image.fromarray(rng.integers(0, 256, (28, 28), dtype=np.uint8)).save(tmp_path / "images" / name / f"{i}.png")
+    run = tmp_path / "run"
+    result = run_python(["train.py", "--dataset", str(tmp_path / "images"), "--conditional", "--epochs", "2",
+                         "--output-dir", str(run), *TINY])
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(os.listdir(run)) == ["config.json", "generator", "history.csv", "interpolation", "losses.png", "samples"]
+    config = json.loads((run / "config.json").read_text())
+    assert config["class_names"] == ["circle", "square", "zigzag"] and config["dataset"] == str(tmp_path / "images")
+    assert sorted(os.listdir(run / "samples")) == ["epoch_0001.png", "epoch_0002.png", "samples.gif"]
+    # The export takes labels in [0, 3).
+    check = "import sys, tensorflow as tf; s = tf.saved_model.load(sys.argv[1]).signatures['sample']; " \
+            "print(s(num_samples=tf.constant(3), seed=tf.constant(0), labels=tf.constant([0, 1, 2]))['images'].shape)"
+    loaded = run_python(["-c", check, str(run / "generator")])
+    assert loaded.returncode == 0 and "(3, 28, 28, 1)" in loaded.stdout, loaded.stderr[-2000:]
+    missing = run_python(["train.py", "--dataset", str(tmp_path / "nowhere"), "--output-dir", str(tmp_path / "x")])
+    assert missing.returncode == 1 and "error: Invalid value for --dataset" in missing.stderr
+    assert "does not exist" in missing.stderr and not (tmp_path / "x").exists()

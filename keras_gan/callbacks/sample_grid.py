@@ -35,6 +35,8 @@ class SampleGrid(keras.callbacks.Callback):
         every_n_batches: int >= 1 or None (default: once per epoch).
         gif: bool, write `samples.gif` when training ends.
         frame_duration: float > 0, seconds per GIF frame.
+        row_labels: None, or one str per row, e.g. a conditional GAN's
+            class names (`plotting.save_image_grid`).
 
     Raises:
         ValueError: if `num_samples` or `every_n_batches` is not a positive
@@ -55,8 +57,10 @@ class SampleGrid(keras.callbacks.Callback):
         every_n_batches=None,
         gif=False,
         frame_duration=0.5,
+        row_labels=None,
     ):
         super().__init__()
+        self.row_labels = None if row_labels is None else list(row_labels)
         self.directory = os.fspath(directory)
         self.num_samples = check_positive_int("num_samples", num_samples)
         self.num_rows = num_rows
@@ -81,6 +85,7 @@ class SampleGrid(keras.callbacks.Callback):
             self.model.generate(self.num_samples, seed=self.seed).numpy(),
             os.path.join(self.directory, f"{name}.png"),
             self.num_rows,
+            row_labels=self.row_labels,
         )
 
     def _step(self):
