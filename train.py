@@ -39,6 +39,7 @@ import sys
 LOSSES = ("non_saturating", "minimax", "maximum_likelihood", "hinge", "least_squares", "wasserstein")
 PENALTIES = ("wgan_gp", "r1", "r2")
 ARCHITECTURES = ("dcgan", "mlp", "sngan", "resnet")
+AUGMENT_POLICIES = ("color", "translation", "cutout")  # keras_gan.augment.POLICIES
 # Keys that may differ when an interrupted run is resumed; keys derived from
 # the data, not given as flags.
 RESUMABLE_CHANGES = ("epochs", "data_dir", "tensorboard", "save_every", "strategy", "jit_compile", "deterministic")
@@ -82,6 +83,23 @@ def open_unit_interval(text):
     return value
 
 
+def augment_probability(text):
+    if text == "adaptive":
+        return text
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a float in [0, 1] or 'adaptive', received {text}")
+    return value
+
+
+def augment_policy(text):
+    names = text.split(",")
+    if not all(name in AUGMENT_POLICIES for name in names):
+        raise argparse.ArgumentTypeError(f"expected names from {', '.join(AUGMENT_POLICIES)} joined by commas, "
+                                         f"received {text}")
+    return text
+
+
 def image_size(text):
     try:
         height, width = (int(side) for side in text.lower().split("x"))
@@ -119,6 +137,11 @@ def parse_args(argv=None):
     add("--gradient-penalty-every", type=positive_int, default=1, metavar="N",
         help="lazy regularization: the penalty every N-th D update, N times the weight (default: 1)")
     add("--spectral-norm", action="store_true", help="spectrally normalize every layer of D (Miyato et al. 2018)")
+    add("--augment", type=augment_policy, default=None, metavar="POLICY",
+        help="DiffAugment on every image D sees, e.g. color,translation,cutout (default: none)")
+    add("--augment-probability", type=augment_probability, default=1.0,
+        help="probability of each transformation, or adaptive (ADA's p, from 0, toward --ada-target) (default: 1)")
+    add("--ada-target", type=open_unit_interval, default=0.6, help="target of ADA's r_t (default: 0.6)")
     add("--ema-decay", type=open_unit_interval, default=None,
         help="keep an EMA of G's weights with this decay per G update, e.g. 0.999; samples and the export use it")
     add("--epochs", type=positive_int, default=5, help="epochs (default: 5)")
@@ -226,7 +249,12 @@ def build_gan(args, image_shape, num_classes=None):
         make_generator(image_shape, latent_dim=args.latent_dim, num_classes=num_classes, **options),
         make_discriminator(image_shape, num_classes=num_classes, spectral_norm=args.spectral_norm, **options),
     )
-    options = {"seed": args.seed, "ema_decay": args.ema_decay}
+    augmentation = None
+    if args.augment:
+        augmentation = keras_gan.augment.DiffAugment(
+            args.augment, probability=args.augment_probability, target=args.ada_target
+        )
+    options = {"seed": args.seed, "ema_decay": args.ema_decay, "augmentation": augmentation}
     if num_classes:
         gan = keras_gan.ConditionalGAN(*networks, num_classes=num_classes, **options)
     else:

@@ -1,22 +1,30 @@
 """keras_gan: generative adversarial networks for Keras 3 and TensorFlow.
 
 `keras_gan.GAN` is a `keras.Model` trained by `fit`, `keras_gan.ConditionalGAN`
-its class-conditional form; `keras_gan.losses` holds
-the costs of the 2014 paper and the NIPS 2016 tutorial; `keras_gan.architectures`
-the DCGAN and 2014 MLP networks; `keras_gan.data` TFDS and NumPy input
-pipelines; `keras_gan.callbacks` sample grids, latent interpolations and TensorBoard
-images; `keras_gan.latent` linear and spherical interpolation;
-`keras_gan.export` SavedModel export of the generator.
+its class-conditional form. `keras_gan.losses` holds the costs (the 2014
+paper's, the NIPS 2016 tutorial's, hinge, least squares, Wasserstein),
+`keras_gan.games` pairs them, `keras_gan.penalties` the gradient penalties,
+`keras_gan.ema` the EMA generator, `keras_gan.augment` DiffAugment and its
+adaptive probability; `keras_gan.architectures` DCGAN, the 2014 MLP, SNGAN's
+CNN, the ResNets and spectral normalization; `keras_gan.data` TFDS, image
+folder and NumPy input pipelines; `keras_gan.callbacks` sample grids, latent
+interpolations and TensorBoard images; `keras_gan.latent` linear and
+spherical interpolation; `keras_gan.export` SavedModel export of the
+generator; `keras_gan.evaluation` the metrics.
 """
 
 from keras_gan import architectures
+from keras_gan import augment
 from keras_gan import callbacks
 from keras_gan import data
 from keras_gan import distribute
+from keras_gan import ema
 from keras_gan import evaluation
 from keras_gan import export
+from keras_gan import games
 from keras_gan import latent
 from keras_gan import losses
+from keras_gan import penalties
 from keras_gan import plotting
 from keras_gan.conditional_gan import ConditionalGAN
 from keras_gan.gan import GAN

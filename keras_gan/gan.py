@@ -8,6 +8,7 @@ import random
 import keras
 import tensorflow as tf
 
+from keras_gan import augment
 from keras_gan import ema
 from keras_gan import games
 from keras_gan import penalties
@@ -121,8 +122,10 @@ class GAN(keras.Model):
     its own module: the game (`compile(loss=...)`, `keras_gan.games`), a
     gradient penalty added to D's cost (`compile(gradient_penalty=...)`,
     `keras_gan.penalties`), and an EMA of G updated after each G step
-    (`ema_decay`, `keras_gan.ema`). Spectral normalization is part of D
-    (`keras_gan.architectures`, `spectral_norm=True`).
+    (`ema_decay`, `keras_gan.ema`), and a differentiable augmentation of
+    every image D sees, with a fixed or adaptive probability
+    (`augmentation`, `keras_gan.augment`). Spectral normalization is part of
+    D (`keras_gan.architectures`, `spectral_norm=True`).
 
     Losses are summed over samples and divided by the global batch size, so
     gradients and the logged metrics are the same on one device and under any
@@ -138,6 +141,8 @@ class GAN(keras.Model):
         d_real_score, d_fake_score (hinge, least_squares, wasserstein): the
             mean raw output of D on real and generated images instead (not
             probabilities; see `keras_gan.games`).
+        augment_p (with an augmentation): the probability p of each
+            transformation at the end of the epoch.
         gradient_penalty (with a penalty): the weighted per-sample penalty
             added to D's cost, averaged over all D updates (lazy ones
             included, as zeros between the N-times-weighted ones).
@@ -161,13 +166,20 @@ class GAN(keras.Model):
             (half-life 693 updates). `generate`, the sampling callbacks, the
             export and the evaluation command then use it; the trained G
             stays `gan.generator` (`generate(..., ema=False)`).
+        augmentation: None (default), a DiffAugment policy string such as
+            "color,translation,cutout" (probability 1), or a
+            `keras_gan.augment.DiffAugment` (e.g. with
+            `probability="adaptive"`): applied to every image D sees, real
+            and generated, in both players' updates (Zhao et al. 2020;
+            Karras et al. 2020). Create the GAN in the strategy's scope.
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Raises:
         ValueError: if the generator's output shape differs from the
             discriminator's input shape, `latent_dim` differs from the
             generator's input size or cannot be read from it,
-            `latent_prior` is unknown, or `ema_decay` is not in (0, 1).
+            `latent_prior` is unknown, `ema_decay` is not in (0, 1), or
+            `augmentation` is not a known policy.
 
     Example:
         ```python
@@ -201,10 +213,12 @@ class GAN(keras.Model):
         latent_prior="normal",
         seed=None,
         ema_decay=None,
+        augmentation=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.ema_decay = ema.check_ema_decay(ema_decay)
+        self.augmentation = augment.get(augmentation)
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = self._resolve_latent_dim(generator, latent_dim, self.NETWORK_INPUTS)
@@ -433,14 +447,18 @@ class GAN(keras.Model):
             "latent_prior": self.latent_prior,
             "seed": self.seed,
             "ema_decay": self.ema_decay,
+            "augmentation": None
+            if self.augmentation is None
+            else keras.saving.serialize_keras_object(self.augmentation),
         }
 
     @classmethod
     def from_config(cls, config):
         # A deep copy: deserializing empties the nested networks' configs.
         config = copy.deepcopy(config)
-        for key in ("generator", "discriminator"):
-            config[key] = keras.saving.deserialize_keras_object(config[key])
+        for key in ("generator", "discriminator", "augmentation"):
+            if config.get(key) is not None:
+                config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
 
     # Keras saves no SeedGenerator state (`save`, `save_weights`,
@@ -601,6 +619,13 @@ class GAN(keras.Model):
         self.d_real_tracker.update_state(games.score(self.game, real_logits))
         self.d_fake_tracker.update_state(games.score(self.game, fake_logits))
 
+    def _augment(self, images, seed):
+        """The images as D sees them: augmented when the GAN has an
+        augmentation (`keras_gan.augment`), else unchanged."""
+        if self.augmentation is None:
+            return images
+        return self.augmentation.augment(images, seed)
+
     def _penalty(self, real, fake, seed):
         """The weighted gradient penalty of a D update, per sample (zeros
         without one): the seam between D's cost and `keras_gan.penalties`."""
@@ -628,6 +653,8 @@ class GAN(keras.Model):
         """One discriminator update on a real minibatch and as many fakes."""
         z, fake_labels = self._draw_fakes(real_images, real_labels, seed)
         fake_images = _frozen_call(self.generator, self._generator_inputs(z, fake_labels))
+        real_images = self._augment(real_images, tf.random.experimental.stateless_fold_in(seed, 3, alg="philox"))
+        fake_images = self._augment(fake_images, tf.random.experimental.stateless_fold_in(seed, 4, alg="philox"))
         with tf.GradientTape() as tape:
             # Two calls, not one concatenated batch: with batch normalization
             # each minibatch is all real or all generated (as in DCGAN).
@@ -641,6 +668,8 @@ class GAN(keras.Model):
             zip(tape.gradient(scaled, variables), variables)
         )
         self._track_discriminator(d_loss, real_logits, fake_logits)
+        if self.augmentation is not None:
+            self.augmentation.observe(real_logits)
 
     def _g_step(self, real_images, real_labels, seed):
         """One generator update through the frozen discriminator.
@@ -653,6 +682,8 @@ class GAN(keras.Model):
             fake_images = self.generator(
                 self._generator_inputs(z, fake_labels), training=True
             )
+            # G's gradient flows back through the augmentation.
+            fake_images = self._augment(fake_images, tf.random.experimental.stateless_fold_in(seed, 3, alg="philox"))
             fake_logits = _frozen_call(
                 self.discriminator, self._discriminator_inputs(fake_images, fake_labels)
             )
@@ -740,6 +771,8 @@ class GAN(keras.Model):
         # Raw outputs, not probabilities, for the games without a sigmoid.
         real_name, fake_name = games.score_names(self.game)
         logs[real_name], logs[fake_name] = logs.pop("d_real"), logs.pop("d_fake")
+        if self.augmentation is not None:
+            logs["augment_p"] = tf.convert_to_tensor(self.augmentation.p)
         # Not a cost either player minimizes: a value for the Keras callbacks
         # that watch `loss` (TerminateOnNaN), NaN or inf when either cost is.
         logs["loss"] = logs["d_loss"] + logs["g_loss"]

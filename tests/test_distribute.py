@@ -45,6 +45,11 @@ def test_two_replicas_match_one_device_and_draw_their_own_noise_and_dropout():
     # And their own dropout masks (ReplicaDropout; Keras's Dropout shares one).
     mask0, mask1 = (np.array(m) for m in out["replica_dropout"])
     assert set(np.unique(mask0)) <= {0.0, 2.0} and not np.array_equal(mask0, mask1)
+    # And their own augmentations. ADA's r_t is global: (3 + 1) / 6 = 2/3 > 0.6,
+    # so p = 6 / 12 on both (replica 1 alone, with r_t = 1/3, would keep p = 0).
+    cut0, cut1 = (np.array(c) for c in out["replica_cutout"])
+    assert not np.array_equal(cut0, cut1)
+    assert out["replica_p"] == [0.5, 0.5]
 
 
 def test_two_workers_end_with_identical_weights_and_only_the_chief_writes(tmp_path):

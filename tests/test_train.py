@@ -143,9 +143,10 @@ print(len(pairs), "variables compared;", "different:", different)
 """
 
 
-# Every option of the toolkit at once: a game, a lazy penalty, spectral norm, an EMA generator.
+# Every option at once: a game, a lazy penalty, spectral norm, an EMA generator, adaptive augmentation.
 TOOLKIT = ["--loss", "hinge", "--gradient-penalty", "r1", "--gradient-penalty-every", "2", "--spectral-norm",
-           "--ema-decay", "0.9", "--beta-1", "0", "--beta-2", "0.9"]
+           "--ema-decay", "0.9", "--beta-1", "0", "--beta-2", "0.9", "--augment", "color,translation,cutout",
+           "--augment-probability", "adaptive"]
 
 
 @pytest.mark.parametrize("options", [[], TOOLKIT], ids=["default", "toolkit"])

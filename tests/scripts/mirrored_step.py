@@ -75,4 +75,23 @@ def drop():
 
 
 out["replica_dropout"] = [mask.numpy().tolist() for mask in strategy.experimental_local_results(drop())]
+
+with strategy.scope():
+    ada = keras_gan.augment.DiffAugment(probability="adaptive", adjust_every=1, adjust_images=12)
+
+
+@tf.function
+def augment_and_observe():
+    def step():
+        # Replica 0 sees three positive logits, replica 1 two of three.
+        replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+        ada.observe(tf.where(tf.range(3) <= 2 - replica, 1.0, -1.0))
+        return keras_gan.augment.random_cutout(tf.ones((4, 8, 8, 1)), gan._step_seeds(1)[0])
+
+    return strategy.run(step)
+
+
+cut = strategy.experimental_local_results(augment_and_observe())
+out["replica_cutout"] = [c.numpy().tolist() for c in cut]
+out["replica_p"] = [float(v) for v in strategy.experimental_local_results(ada.p.value)]
 print(json.dumps(out))
