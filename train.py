@@ -17,14 +17,19 @@ The run directory (--output-dir) receives:
     interpolation/      epoch_NNNN.png, linear and spherical paths in z
     history.csv         d_loss, g_loss, d_real, d_fake, loss per epoch (CSVLogger)
     losses.png          the same, plotted
-    backup/             while training: weights, both optimizers, epoch
+    backup/             while training: weights, both optimizers, random state,
+    backup.previous/    epoch and batch (the newest backup, and the one before)
     generator/          the trained generator as a SavedModel
     checkpoints/        with --save-every N: epoch_NNNN.keras every N epochs
     tensorboard/        with --tensorboard: scalars (train/) and grids (samples/)
 
 Rerunning the same command after an interruption resumes from the last
-completed epoch, both optimizers' state included. A directory that holds a
-finished run, or a run with a different configuration, is never overwritten.
+backup (every epoch, or every --backup-every N generator updates, or on
+SIGTERM / SIGINT, after which train.py exits with 128 + the signal number),
+both optimizers' state included; a damaged backup falls back to the one
+before. A directory that holds a finished run, or a run with a different
+configuration, is never overwritten. A file-system failure ends in one
+`error:` line naming the path.
 """
 
 import argparse
@@ -42,8 +47,13 @@ ARCHITECTURES = ("dcgan", "mlp", "sngan", "resnet")
 AUGMENT_POLICIES = ("color", "translation", "cutout")  # keras_gan.augment.POLICIES
 # Keys that may differ when an interrupted run is resumed; keys derived from
 # the data, not given as flags.
-RESUMABLE_CHANGES = ("epochs", "data_dir", "tensorboard", "save_every", "strategy", "jit_compile", "deterministic")
+RESUMABLE_CHANGES = (
+    "epochs", "data_dir", "tensorboard", "save_every", "backup_every", "strategy", "jit_compile", "deterministic"
+)
 DERIVED = ("class_names",)
+# keras_gan.callbacks.BackupAndRestore's directories: the newest backup, one
+# being written, the one before, one being retired.
+BACKUP_SUFFIXES = ("", ".partial", ".previous", ".retired")
 STRATEGIES = ("auto", "default", "mirrored", "multi_worker", "tpu")
 PRECISIONS = ("off", "mixed_float16", "mixed_bfloat16")
 
@@ -158,6 +168,9 @@ def parse_args(argv=None):
     add("--output-dir", default=None, help="run directory (default: runs/<dataset>_<architecture>)")
     add("--tensorboard", action="store_true",
         help="write TensorBoard scalars and sample grids to <output-dir>/tensorboard")
+    add("--backup-every", type=positive_int, default=None, metavar="N",
+        help="back up every N generator updates as well as every epoch; a rerun resumes mid-epoch (default: "
+        "every epoch)")
     add("--save-every", type=positive_int, default=None, metavar="N",
         help="save the whole GAN (.keras) to <output-dir>/checkpoints every N epochs")
     add("--strategy", choices=STRATEGIES, default="auto",
@@ -199,7 +212,7 @@ def prepare_run_directory(config):
         if os.path.isdir(directory) and os.listdir(directory):
             sys.exit(f"error: --output-dir {directory} is not empty and holds no run; choose another directory.")
         return False
-    if not os.path.isdir(backup) and not os.path.isdir(f"{backup}.previous"):
+    if not any(os.path.isdir(f"{backup}{suffix}") for suffix in BACKUP_SUFFIXES):
         if os.path.exists(os.path.join(directory, "generator")):
             sys.exit(f"error: --output-dir {directory} holds a finished run; choose another directory.")
         return False  # stopped before its first backup: start again
@@ -323,6 +336,23 @@ def main(argv=None):
     config = run_config(args)
     resume = prepare_run_directory(config)
 
+    import keras_gan
+
+    try:
+        train(args, config, resume)
+    except keras_gan.callbacks.Preempted as stop:
+        print(f"train.py: {stop}", file=sys.stderr)
+        sys.exit(128 + int(stop.signal_number))
+    except keras_gan.callbacks.BackupError as error:
+        sys.exit(f"error: {error}")
+    except OSError as error:
+        # A directory that cannot be created or written, a full disk: one
+        # line naming the path; what was written before stays as it was.
+        where = f"{error.filename}: " if error.filename else ""
+        sys.exit(f"error: {where}{error.strerror or error}")
+
+
+def train(args, config, resume):
     import keras
     import tensorflow as tf
 
@@ -347,12 +377,16 @@ def main(argv=None):
     if args.conditional:
         config["class_names"] = class_names
 
-    # One endless stream of shuffled epochs (each reshuffled from the seed);
-    # a resumed run skips the epochs already done, so it sees the batches an
+    # The newest backup that loads (an older one if it is damaged, with a
+    # warning); fit_resumable then skips the batches already done, in one
+    # stream of reshuffled epochs, so that the run sees the batches an
     # uninterrupted run would.
     steps_per_epoch = args.steps_per_epoch or int(dataset.cardinality())
-    done = keras_gan.callbacks.BackupAndRestore.restored_epoch(backup) if resume else 0
-    dataset = dataset.repeat().skip(done * steps_per_epoch)
+    backup_callback = keras_gan.callbacks.BackupAndRestore(
+        backup, save_freq=args.backup_every or "epoch", delete_checkpoint=False
+    )
+    restored = backup_callback.restore(gan) if resume else None
+    done = restored["epoch"] if restored else 0
 
     # Multi-worker: only the chief writes the run directory (Keras's convention).
     chief = keras_gan.distribute.is_chief(strategy)
@@ -375,7 +409,6 @@ def main(argv=None):
         # Before the backup: a row is never lost, and one logged after the
         # last backup is dropped on resume (keep_finished_epochs).
         callbacks.append(keras.callbacks.CSVLogger(history_csv, append=resume))
-    callbacks.append(keras_gan.callbacks.BackupAndRestore(backup, delete_checkpoint=False))
     if args.save_every and chief:
         callbacks.append(every_n_epochs_checkpoint(keras, os.path.join(directory, "checkpoints"), args.save_every))
     if args.tensorboard:
@@ -383,9 +416,18 @@ def main(argv=None):
         if chief:
             callbacks.append(keras.callbacks.TensorBoard(log_dir))
         callbacks.append(keras_gan.callbacks.TensorBoardImages(log_dir, seed=args.seed, **grid))
-    gan.fit(
-        dataset,
+    # Each fit reads a dataset of its own (tf.data keeps its reshuffling
+    # state in the dataset object): the one built above, then new ones.
+    built = [dataset]
+
+    def make_dataset():
+        return built.pop() if built else load_dataset(keras_gan, args)[0]
+
+    keras_gan.training.fit_resumable(
+        gan,
+        make_dataset,
         epochs=args.epochs,
+        backup=backup_callback,  # last: CSV rows are written before a backup
         steps_per_epoch=steps_per_epoch,
         callbacks=callbacks,
         verbose=args.verbose,
@@ -396,7 +438,9 @@ def main(argv=None):
     keras_gan.export.export_generator(gan, os.path.join(directory, "generator"))
     keras_gan.plotting.plot_history(history_csv, os.path.join(directory, "losses.png"))
     # The run is complete only now: a crash before this line resumes.
-    shutil.rmtree(backup)
+    for suffix in BACKUP_SUFFIXES:
+        if os.path.exists(f"{backup}{suffix}"):
+            shutil.rmtree(f"{backup}{suffix}")
     print(f"Wrote {directory}: {', '.join(sorted(os.listdir(directory)))}")
 
 

@@ -10,7 +10,8 @@ CNN, the ResNets and spectral normalization; `keras_gan.data` TFDS, image
 folder and NumPy input pipelines; `keras_gan.callbacks` sample grids, latent
 interpolations and TensorBoard images; `keras_gan.latent` linear and
 spherical interpolation; `keras_gan.export` SavedModel export of the
-generator; `keras_gan.evaluation` the metrics.
+generator; `keras_gan.evaluation` the metrics; `keras_gan.training`
+`fit_resumable`, which resumes a run in the middle of an epoch.
 """
 
 from keras_gan import architectures
@@ -26,6 +27,7 @@ from keras_gan import latent
 from keras_gan import losses
 from keras_gan import penalties
 from keras_gan import plotting
+from keras_gan import training
 from keras_gan.conditional_gan import ConditionalGAN
 from keras_gan.gan import GAN
 

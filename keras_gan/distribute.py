@@ -92,3 +92,17 @@ def is_chief(strategy=None):
     if "chief" in cluster:
         return resolver.task_type == "chief"
     return resolver.task_type == "worker" and resolver.task_id == 0
+
+
+def is_multi_worker(strategy=None):
+    """True under MultiWorkerMirroredStrategy with more than one worker.
+
+    Args:
+        strategy: a `tf.distribute.Strategy`; default the current one.
+    """
+    strategy = strategy or tf.distribute.get_strategy()
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) or resolver is None:
+        return False
+    cluster = resolver.cluster_spec().as_dict()
+    return len(cluster.get("chief", [])) + len(cluster.get("worker", [])) > 1

@@ -9,6 +9,7 @@ import keras
 import tensorflow as tf
 
 from keras_gan import augment
+from keras_gan import distribute
 from keras_gan import ema
 from keras_gan import games
 from keras_gan import penalties
@@ -48,15 +49,6 @@ def _static_shape(model, which, count=1):
     if not tensors or len(tensors) != count:
         return None
     return tuple(tensors[0].shape[1:])
-
-
-def _multi_worker(strategy):
-    """True under MultiWorkerMirroredStrategy with more than one worker."""
-    resolver = getattr(strategy, "cluster_resolver", None)
-    if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) or resolver is None:
-        return False
-    cluster = resolver.cluster_spec().as_dict()
-    return len(cluster.get("chief", [])) + len(cluster.get("worker", [])) > 1
 
 
 def _loss_scaled(optimizer, network, auto_scale_loss):
@@ -488,6 +480,20 @@ class GAN(keras.Model):
             {key: store[key] for key in store.keys() if key not in states}
         )
 
+    def load_weights(self, filepath, *args, **kwargs):
+        """`keras.Model.load_weights`, naming the file when it cannot be read.
+
+        Raises:
+            OSError: for a truncated or corrupt `.weights.h5` file (h5py's
+                own message does not name it), with its path.
+        """
+        try:
+            return super().load_weights(filepath, *args, **kwargs)
+        except OSError as error:
+            raise OSError(
+                f"Could not read the weights file {filepath}: truncated, corrupt or not an HDF5 file ({error})"
+            ) from error
+
     def fit(self, *args, **kwargs):
         """`keras.Model.fit`, after checking the callbacks suit a GAN.
 
@@ -499,9 +505,17 @@ class GAN(keras.Model):
                 `keras_gan.callbacks.ForPlayer`.
         """
         bound = inspect.signature(keras.Model.fit).bind(self, *args, **kwargs)
-        for callback in bound.arguments.get("callbacks") or []:
+        callbacks = bound.arguments.get("callbacks") or []
+        for callback in callbacks:
             _check_callback(callback)
-        return super().fit(*args, **kwargs)
+        try:
+            return super().fit(*args, **kwargs)
+        finally:
+            # A fit ended by an exception calls no on_train_end: signal
+            # handlers installed by keras_gan's BackupAndRestore go back.
+            for callback in callbacks:
+                if hasattr(callback, "release_signals"):
+                    callback.release_signals()
 
     @property
     def metrics(self):
@@ -776,7 +790,7 @@ class GAN(keras.Model):
         # Not a cost either player minimizes: a value for the Keras callbacks
         # that watch `loss` (TerminateOnNaN), NaN or inf when either cost is.
         logs["loss"] = logs["d_loss"] + logs["g_loss"]
-        if _multi_worker(self.distribute_strategy):
+        if distribute.is_multi_worker(self.distribute_strategy):
             # keras-team/keras#20585, tensorflow/tensorflow#72388: across
             # workers fit reduces each log with strategy.reduce(MEAN, axis=0),
             # which fails on a scalar. Shape (1,) reduces to the scalar; every
@@ -790,7 +804,7 @@ class GAN(keras.Model):
         # (images, labels) batches (PerReplica to Tensor). A GAN is built
         # in __init__ (both networks arrive built), so there is nothing to
         # build: skip it there; elsewhere Keras's own path runs unchanged.
-        if _multi_worker(self.distribute_strategy):
+        if distribute.is_multi_worker(self.distribute_strategy):
             return
         super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 

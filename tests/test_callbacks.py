@@ -202,8 +202,8 @@ def test_backup_and_restore_writes_whole_backups_and_survives_a_kill_between_ren
     backup = tmp_path / "backup"
     keras.utils.set_random_seed(0)
     gan, _ = fitted([keras_gan.callbacks.BackupAndRestore(backup, delete_checkpoint=False)], epochs=1)
-    assert sorted(os.listdir(tmp_path)) == ["backup"]  # no .partial or .previous left
-    assert sorted(os.listdir(backup)) == ["latest.weights.h5", "training_metadata.json"]
+    assert sorted(os.listdir(tmp_path)) == ["backup"]  # no .partial left; one save, no .previous yet
+    assert sorted(os.listdir(backup)) == ["COMPLETE", "latest.weights.h5", "training_metadata.json"]
     assert keras_gan.callbacks.BackupAndRestore.restored_epoch(backup) == 1
     saved = [w.copy() for w in gan.get_weights()]
     # A kill after the old backup was moved aside, before the new one took its place.
@@ -221,5 +221,6 @@ def test_backup_and_restore_writes_whole_backups_and_survives_a_kill_between_ren
         np.testing.assert_array_equal(a, b)  # restored from the previous backup, seed states included
     assert len(history.history["loss"]) == 2  # epochs 2 and 3
     assert int(resumed.g_optimizer.iterations.numpy()) == 6
-    assert sorted(os.listdir(tmp_path)) == ["backup"]
+    assert sorted(os.listdir(tmp_path)) == ["backup", "backup.previous"]  # the newest and the one before
     assert keras_gan.callbacks.BackupAndRestore.restored_epoch(backup) == 3
+    assert keras_gan.callbacks.BackupAndRestore.restored_epoch(tmp_path / "backup.previous") == 2

@@ -112,9 +112,11 @@ def test_conditional_run_has_a_row_per_class_and_a_labelled_export(mnist_data_di
     result = run_python(["train.py", "--conditional", "--epochs", "1", "--output-dir", str(run), *TINY])
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads((run / "config.json").read_text())["conditional"] is True
-    # 10 rows (classes) x 8 columns of 28x28 tiles, 2 pixels apart, scaled 2x.
+    # 10 rows (classes) x 8 columns of 28x28 tiles, 2 pixels apart, scaled 2x; 0.1 inch (10 pixels)
+    # above and below, and the class names "0" ... "9" in a margin on the left.
+    assert json.loads((run / "config.json").read_text())["class_names"] == [str(i) for i in range(10)]
     grid = matplotlib.image.imread(run / "samples" / "epoch_0001.png")
-    assert grid.shape[:2] == (2 * (10 * 30 - 2), 2 * (8 * 30 - 2))
+    assert grid.shape[0] == 2 * (10 * 30 - 2) + 20 and grid.shape[1] > 2 * (8 * 30 - 2)
     evaluated = run_python(
         ["-m", "keras_gan.evaluation", str(run), "--num-samples", "200", "--samples-per-class", "20",
          "--skip", "parzen", "two_sample"],

@@ -2,10 +2,13 @@
 
 `SampleGrid` and `LatentInterpolation` write PNGs, `TensorBoardImages` image
 summaries; `ForPlayer` points Keras's learning-rate callbacks at one player's
-optimizer; `BackupAndRestore` is Keras's, written atomically.
+optimizer; `BackupAndRestore` is Keras's, mid-epoch, on SIGTERM, verified and
+never the only copy.
 """
 
 from keras_gan.callbacks.backup_and_restore import BackupAndRestore
+from keras_gan.callbacks.backup_and_restore import BackupError
+from keras_gan.callbacks.backup_and_restore import Preempted
 from keras_gan.callbacks.for_player import ForPlayer
 from keras_gan.callbacks.latent_interpolation import LatentInterpolation
 from keras_gan.callbacks.sample_grid import SampleGrid

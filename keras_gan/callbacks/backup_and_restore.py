@@ -1,25 +1,75 @@
-"""`BackupAndRestore`: Keras's, written atomically and by the chief only."""
+"""`BackupAndRestore`: Keras's, mid-epoch, signal-safe, never the only copy."""
 
 import json
 import os
 import shutil
+import signal
+import warnings
 
 import keras
+import numpy as np
+import tensorflow as tf
 
 from keras_gan import distribute
 
+WEIGHTS = "latest.weights.h5"
+METADATA = "training_metadata.json"
+# Written last into a backup, after it was read back: the backup is whole.
+COMPLETE = "COMPLETE"
+
+
+class Preempted(Exception):
+    """Raised by `BackupAndRestore` after it saved a backup on SIGTERM or SIGINT.
+
+    Attributes:
+        signal_number: the signal received (`signal.SIGTERM`, `signal.SIGINT`).
+        step: the generator updates done, as saved.
+    """
+
+    def __init__(self, message, signal_number, step):
+        super().__init__(message)
+        self.signal_number = signal_number
+        self.step = step
+
+
+class BackupError(RuntimeError):
+    """No backup could be loaded; the message names every file tried."""
+
 
 class BackupAndRestore(keras.callbacks.BackupAndRestore):
-    """`keras.callbacks.BackupAndRestore` that a kill cannot leave half written.
+    """`keras.callbacks.BackupAndRestore` for runs that get killed.
 
-    Keras writes the weights and then the epoch, as two files: a process
-    killed between the two resumes an epoch with the next epoch's weights,
-    and one killed during the weights write leaves a truncated file. Here
-    both go to `backup_dir.partial/`, which then replaces `backup_dir` by
-    renames: a rerun finds the old backup or the new one, whole. What is
-    saved is Keras's: every weight, both optimizers (iterations and slots)
-    and the GAN's random state (noise, dropout), and the last finished
-    epoch.
+    What is saved: every weight, both optimizers (iterations and slots), the
+    GAN's random state (noise, dropout), the EMA generator, spectral-norm
+    vectors and the augmentation probability; the epoch and the batch within
+    it; and, for a backup taken mid-epoch, the running means of the epoch's
+    metrics, so that a resumed epoch logs what it would have.
+
+    - When: after every epoch (`save_freq="epoch"`), or every `save_freq`
+      batches (generator updates) as well as at the end of every epoch;
+      and, with `save_on_signal` (the default), when the process receives
+      SIGTERM or SIGINT: the current step finishes, a backup is written, and
+      `fit` raises `Preempted` (no epoch-end callback runs for the partial
+      epoch). Under MultiWorkerMirroredStrategy the workers agree, at every
+      batch, whether any of them was signalled (one small all-reduce), so
+      that all stop at the same step and the chief writes the backup.
+    - How: into `backup_dir.partial/`, which is read back (every weight
+      file opened, the metadata parsed) before a `COMPLETE` marker is
+      written; only then does it become `backup_dir/`, and the backup it
+      replaces becomes `backup_dir.previous/`. A backup is never the only
+      copy: the previous complete one stays until the new one is complete
+      and verified, and a kill between any two renames leaves both.
+    - Restore (`restore`, called by `on_train_begin`): the newest complete
+      backup that loads. One that fails (truncated, corrupt, from another
+      configuration) is reported by path with a warning that says how many
+      generator steps are lost, moved aside to `backup_dir.damaged/` (not
+      deleted), and the previous one is used. If none loads, `BackupError`
+      names the files and what to do.
+
+    A backup taken mid-epoch resumes exactly only if the data stream resumes
+    too: `keras_gan.training.fit_resumable` skips the batches already done
+    and runs the rest of the epoch (as `train.py` does). With a plain `fit`,
+    Keras restarts the epoch of a mid-epoch backup from its first batch.
 
     Under multi-worker training only the chief writes; every worker
     restores from `backup_dir`, which must then be on a filesystem they
@@ -27,57 +77,260 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
 
     Args:
         backup_dir: str or path-like, the backup directory.
-        delete_checkpoint: bool, delete the backup when training ends
+        save_freq: "epoch" (default), or an int >= 1: also every that many
+            batches.
+        delete_checkpoint: bool, delete the backups when training ends
             (default True, as in Keras).
+        save_on_signal: bool, default True: save and raise `Preempted` on
+            SIGTERM or SIGINT (in the main thread; the previous handlers are
+            restored when training ends).
 
     Example:
         ```python
-        gan.fit(dataset, epochs=20, callbacks=[BackupAndRestore("run/backup")])
-        # killed? the same line again resumes after the last finished epoch
+        backup = BackupAndRestore("run/backup", save_freq=100)
+        keras_gan.training.fit_resumable(gan, dataset, epochs=20, backup=backup)
+        # killed, preempted? the same lines again resume where it stopped
         ```
     """
 
-    def __init__(self, backup_dir, delete_checkpoint=True):
-        super().__init__(os.fspath(backup_dir), delete_checkpoint=delete_checkpoint)
-        self._partial = f"{self.backup_dir.rstrip(os.sep)}.partial"
-        self._previous = f"{self.backup_dir.rstrip(os.sep)}.previous"
+    def __init__(self, backup_dir, save_freq="epoch", delete_checkpoint=True, save_on_signal=True):
+        super().__init__(os.fspath(backup_dir), save_freq=save_freq, delete_checkpoint=delete_checkpoint)
+        base = self.backup_dir.rstrip(os.sep)
+        self._partial, self._previous, self._damaged = f"{base}.partial", f"{base}.previous", f"{base}.damaged"
+        self._retired = f"{base}.retired"
+        self.save_on_signal = save_on_signal
+        self.restored = None  # the metadata of the backup restored, once restored
+        self._pending_metrics = None
+        self._signal = None
+        self._handlers = {}
+
+    # ------------------------------------------------------------------
+    # Where backups are
+
+    def candidates(self):
+        """Complete backups, newest first: [(directory, metadata)]."""
+        return _candidates(self.backup_dir)
+
+    @staticmethod
+    def resume_point(backup_dir):
+        """(epoch, batch) of the newest complete backup, (0, 0) if none.
+
+        Reads metadata only; `restore` decides which backup actually loads.
+        """
+        found = _candidates(os.fspath(backup_dir))
+        return (found[0][1]["epoch"], found[0][1].get("batch", 0)) if found else (0, 0)
 
     @staticmethod
     def restored_epoch(backup_dir):
-        """The number of finished epochs a backup holds (0 if none)."""
-        backup_dir = os.fspath(backup_dir)
-        for directory in (backup_dir, f"{backup_dir.rstrip(os.sep)}.previous"):
-            path = os.path.join(directory, "training_metadata.json")
-            if os.path.exists(path):
-                with open(path) as f:
-                    return json.load(f)["epoch"]
-        return 0
+        """The number of finished epochs the newest backup holds (0 if none)."""
+        return BackupAndRestore.resume_point(backup_dir)[0]
 
     def _chief(self):
         return distribute.is_chief(self.model.distribute_strategy)
 
-    def on_train_begin(self, logs=None):
-        # A kill between the two renames of _save_model leaves the last
-        # whole backup at `.previous`.
-        if self._chief() and not os.path.exists(self.backup_dir) and os.path.exists(self._previous):
-            os.replace(self._previous, self.backup_dir)
-        super().on_train_begin(logs)
+    # ------------------------------------------------------------------
+    # Restoring
 
-    def _save_model(self):
+    def restore(self, model=None):
+        """Loads the newest backup that loads into `model` (default: the
+        callback's model); returns its metadata, or None without a backup.
+
+        Raises:
+            BackupError: if backups exist and none loads.
+        """
+        if model is not None:
+            self.set_model(model)
+        if self.restored is not None:
+            return self.restored
+        found = self.candidates()
+        failures = []
+        for directory, metadata in found:
+            try:
+                self.model.load_weights(os.path.join(directory, WEIGHTS))
+            except Exception as error:  # h5py, Keras: many types for a bad file
+                failures.append((directory, metadata, error))
+                continue
+            self._report_failures(failures, metadata)
+            self.restored = metadata
+            self._pending_metrics = metadata.get("metrics") if metadata.get("batch") else None
+            self.model._initial_epoch = metadata["epoch"]
+            return metadata
+        if failures:
+            tried = "; ".join(f"{os.path.join(d, WEIGHTS)} ({type(e).__name__}: {e})" for d, _, e in failures)
+            raise BackupError(
+                f"no backup in {self.backup_dir} could be loaded: {tried}. Move these directories aside "
+                "to start the run again from step 0, or restore a copy of the backup."
+            )
+        self.restored = {"epoch": 0, "batch": 0, "step": 0}
+        return None
+
+    def _report_failures(self, failures, loaded):
+        for directory, metadata, error in failures:
+            lost = metadata.get("step", 0) - loaded.get("step", 0)
+            warnings.warn(
+                f"Backup {os.path.join(directory, WEIGHTS)} could not be loaded ({type(error).__name__}: "
+                f"{error}); resuming from the previous backup at generator step {loaded.get('step', 0)} "
+                f"instead: {lost} generator steps are lost. The damaged backup is kept at {self._damaged}.",
+                stacklevel=3,
+            )
+            if self._chief_or_unknown():
+                if os.path.exists(self._damaged):
+                    shutil.rmtree(self._damaged)
+                os.replace(directory, self._damaged)
+
+    def _chief_or_unknown(self):
+        try:
+            return self._chief()
+        except AttributeError:
+            return True
+
+    def on_train_begin(self, logs=None):
+        self.restore()
+        self._batches_seen_since_last_saving = 0
+        self._last_batch_seen = 0
+        self._current_epoch = self.restored["epoch"] if self.restored else 0
+        if self.save_on_signal:
+            self._install_handlers()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        # Keras has just reset the metrics: a mid-epoch backup's running
+        # means continue where they were.
+        if self._pending_metrics is not None:
+            for variable, value in zip(_metric_variables(self.model), self._pending_metrics):
+                variable.assign(np.asarray(value, variable.dtype))
+            self._pending_metrics = None
+        self._current_epoch = epoch
+        self._epoch_offset = self.restored.get("batch", 0) if epoch == self.restored["epoch"] else 0
+
+    # ------------------------------------------------------------------
+    # Saving
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.save_on_signal and self._any_signalled():
+            self._last_batch_seen = batch
+            self._save_model(batch=self._epoch_offset + batch + 1)
+            self.release_signals()  # fit ends by this exception: no on_train_end
+            raise Preempted(
+                f"Received {signal.Signals(self._signal or signal.SIGTERM).name}: stopped after generator step "
+                f"{self._step()} and wrote a backup to {self.backup_dir}; rerun to resume from there.",
+                self._signal or signal.SIGTERM,
+                self._step(),
+            )
+        if self._should_save_on_batch(batch):
+            self._save_model(batch=self._epoch_offset + batch + 1)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._current_epoch = epoch + 1
+        self._last_batch_seen = 0
+        self._save_model(batch=0)
+
+    def _step(self):
+        optimizer = getattr(self.model, "g_optimizer", None) or self.model.optimizer
+        return int(optimizer.iterations.numpy()) if optimizer is not None else 0
+
+    def _save_model(self, batch=0):
+        metrics = [np.asarray(v.numpy()).tolist() for v in _metric_variables(self.model)] if batch else None
         if not self._chief():
             return
+        metadata = {"epoch": self._current_epoch, "batch": batch, "step": self._step(), "metrics": metrics}
         if os.path.exists(self._partial):
             shutil.rmtree(self._partial)
         os.makedirs(self._partial)
-        self.model.save_weights(os.path.join(self._partial, "latest.weights.h5"))
-        with open(os.path.join(self._partial, "training_metadata.json"), "w") as f:
-            json.dump({"epoch": self._current_epoch, "batch": self._last_batch_seen}, f)
+        self.model.save_weights(os.path.join(self._partial, WEIGHTS))
+        _write(os.path.join(self._partial, METADATA), json.dumps(metadata))
+        _verify(self._partial)
+        _write(os.path.join(self._partial, COMPLETE), "")
+        # The rotation: previous -> retired, latest -> previous, new -> latest
+        # (a kill in the middle of an earlier one may have left any of them).
+        if os.path.exists(self._retired):
+            shutil.rmtree(self._retired)
         if os.path.exists(self.backup_dir):
+            if os.path.exists(self._previous):
+                os.replace(self._previous, self._retired)
             os.replace(self.backup_dir, self._previous)
         os.replace(self._partial, self.backup_dir)
-        if os.path.exists(self._previous):
-            shutil.rmtree(self._previous)
+        if os.path.exists(self._retired):
+            shutil.rmtree(self._retired)
 
     def on_train_end(self, logs=None):
-        if self._chief():
-            super().on_train_end(logs)
+        self.release_signals()
+        if self._chief() and self.delete_checkpoint:
+            for directory in (self.backup_dir, self._previous):
+                if os.path.exists(directory):
+                    shutil.rmtree(directory)
+
+    # ------------------------------------------------------------------
+    # Signals
+
+    def _install_handlers(self):
+        self._signal = None
+        try:
+            for number in (signal.SIGTERM, signal.SIGINT):
+                self._handlers[number] = signal.signal(number, self._on_signal)
+        except ValueError:  # not the main thread: no handlers
+            self._handlers = {}
+
+    def release_signals(self):
+        """Puts back the SIGTERM and SIGINT handlers found at `on_train_begin`.
+
+        Called when training ends; `GAN.fit` also calls it when `fit` ends
+        by an exception, so that no handler outlives training.
+        """
+        for number, handler in self._handlers.items():
+            signal.signal(number, handler)
+        self._handlers = {}
+
+    def _on_signal(self, number, frame):
+        self._signal = number  # acted on after the current step
+
+    def _any_signalled(self):
+        local = self._signal is not None
+        strategy = self.model.distribute_strategy
+        if not distribute.is_multi_worker(strategy):
+            return local
+        # Every worker takes part in this reduction at every batch, so all
+        # stop at the same step when any one was signalled.
+        flags = strategy.run(lambda: tf.constant(1.0 if local else 0.0))
+        anyone = float(strategy.reduce(tf.distribute.ReduceOp.SUM, flags, axis=None)) > 0
+        if anyone and self._signal is None:
+            self._signal = signal.SIGTERM
+        return anyone
+
+
+def _metric_variables(model):
+    return [variable for metric in model.metrics for variable in metric.variables]
+
+
+def _write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _verify(directory):
+    """Reads a backup back: the weights file opens whole, the metadata parses."""
+    import h5py
+
+    with h5py.File(os.path.join(directory, WEIGHTS), "r") as f:
+        f.visit(lambda name: None)
+    with open(os.path.join(directory, METADATA)) as f:
+        json.load(f)
+
+
+def _candidates(backup_dir):
+    base = backup_dir.rstrip(os.sep)
+    found = []
+    for directory in (backup_dir, f"{base}.partial", f"{base}.previous", f"{base}.retired"):
+        metadata_path = os.path.join(directory, METADATA)
+        legacy = directory in (backup_dir, f"{base}.previous")  # backups of earlier versions had no marker
+        if not os.path.exists(metadata_path) or not (legacy or os.path.exists(os.path.join(directory, COMPLETE))):
+            continue
+        try:
+            with open(metadata_path) as f:
+                metadata = json.load(f)
+        except (OSError, ValueError):
+            metadata = {"epoch": 0, "batch": 0, "step": -1}  # unreadable: tried last
+        found.append((directory, metadata))
+    return sorted(found, key=lambda item: (item[1].get("step", 0), item[1]["epoch"], item[1].get("batch", 0)),
+                  reverse=True)

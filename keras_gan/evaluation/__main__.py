@@ -126,7 +126,11 @@ def main(argv=None):
         directory = generator_directory(args.path)
     except ValueError as error:
         sys.exit(f"error: {error}")
-    sample = tf.saved_model.load(directory).signatures["sample"]
+    try:
+        sample = tf.saved_model.load(directory).signatures["sample"]
+    except Exception as error:  # TF raises several types for a damaged SavedModel
+        sys.exit(f"error: {directory} is not a readable exported generator (damaged or incomplete): "
+                 f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
     inputs = sample.structured_input_signature[1]
     image_shape = tuple(sample.structured_outputs["images"].shape[1:])
     mnist = image_shape == (28, 28, 1)

@@ -1,0 +1,89 @@
+"""`fit_resumable`: `fit` that resumes from a backup, in the middle of an epoch too."""
+
+import warnings
+
+from keras_gan.validation import check_positive_int
+
+
+def fit_resumable(gan, dataset, epochs, backup, steps_per_epoch=None, callbacks=(), **fit_kwargs):
+    """Trains `gan` for `epochs`, resuming from `backup` where it stopped.
+
+    The data are one stream of epochs, `dataset.repeat()`: a run resumed
+    after n generator updates skips the n batches already used, so it sees
+    the batches an uninterrupted run would (make `dataset` reshuffle from a
+    seed, as `keras_gan.data`'s loaders do). When the newest backup was
+    taken in the middle of an epoch, the rest of that epoch runs first, as
+    one `fit` call of the remaining steps whose metrics continue from the
+    backup's running means; then the remaining epochs, in a second `fit`.
+
+    Give `dataset` as a function that builds it: each `fit` then reads a
+    dataset of its own. tf.data's reshuffling keeps its state in the dataset
+    object (each new iterator over it gets the next epoch's order), so a
+    second `fit` over the same object would see other batches than an
+    uninterrupted run; with a dataset object and a mid-epoch backup, a
+    warning says so. With
+    `tf.config.experimental.enable_op_determinism()`, the result is
+    bit-identical to a run that never stopped: weights, optimizers, the
+    random state, History rows and the callbacks' outputs.
+
+    Args:
+        gan: a compiled `keras_gan.GAN`.
+        dataset: a function returning a `tf.data.Dataset` of batches (finite
+            or endless), or such a dataset.
+        epochs: int >= 1, the epochs of the whole run.
+        backup: a `keras_gan.callbacks.BackupAndRestore`; it restores the
+            GAN before the first step and is added to `callbacks` (last).
+        steps_per_epoch: int >= 1, or None for the dataset's cardinality.
+        callbacks: further Keras callbacks.
+        **fit_kwargs: passed to `fit` (e.g. `verbose`).
+
+    Returns:
+        A dict of lists, {metric: one value per epoch run now}, as
+        `History.history` (empty when the backup already holds every epoch).
+
+    Raises:
+        ValueError: for a bad `epochs` or `steps_per_epoch`, or a dataset of
+            unknown length without `steps_per_epoch`.
+        keras_gan.callbacks.BackupError: if backups exist and none loads.
+        keras_gan.callbacks.Preempted: when a signal stopped training (the
+            backup is written).
+    """
+    epochs = check_positive_int("epochs", epochs)
+    make_dataset = dataset if callable(dataset) else lambda: dataset
+    if steps_per_epoch is None:
+        steps_per_epoch = int(make_dataset().cardinality())
+        if steps_per_epoch < 1:
+            raise ValueError(
+                "Invalid value for argument `steps_per_epoch`. Expected an int when the dataset's length "
+                f"is unknown or infinite. Received: steps_per_epoch=None, cardinality {steps_per_epoch}"
+            )
+    steps_per_epoch = check_positive_int("steps_per_epoch", steps_per_epoch)
+    callbacks = [*callbacks, backup]
+    restored = backup.restore(gan) or {"epoch": 0, "batch": 0}
+    epoch, batch = restored["epoch"], restored.get("batch", 0)
+    history = {}
+
+    def run(first_epoch, last_epoch, steps, skipped):
+        gan._initial_epoch = None  # the epochs are given here
+        stream = make_dataset().repeat().skip(skipped)
+        result = gan.fit(
+            stream, initial_epoch=first_epoch, epochs=last_epoch, steps_per_epoch=steps, callbacks=callbacks,
+            **fit_kwargs,
+        )
+        for key, values in result.history.items():
+            history.setdefault(key, []).extend(values)
+
+    if batch and epoch < epochs:
+        if not callable(dataset) and epoch + 1 < epochs:
+            warnings.warn(
+                "fit_resumable: a mid-epoch resume with a tf.data.Dataset object reads it twice, and its "
+                "reshuffled epochs after this one may differ from an uninterrupted run's. Pass a function "
+                "that builds the dataset for an exact resume.",
+                stacklevel=2,
+            )
+        # The rest of a mid-epoch backup's epoch.
+        run(epoch, epoch + 1, steps_per_epoch - batch, epoch * steps_per_epoch + batch)
+        epoch += 1
+    if epoch < epochs:
+        run(epoch, epochs, steps_per_epoch, epoch * steps_per_epoch)
+    return history

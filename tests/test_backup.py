@@ -1,0 +1,149 @@
+"""Preemptible machines: mid-epoch backups, signals, damaged backups."""
+
+import json
+import os
+import signal
+import warnings
+
+import keras
+import numpy as np
+import pytest
+
+import keras_gan
+from keras_gan.callbacks import BackupAndRestore
+from conftest import tiny_dcgan
+
+IMAGES = np.random.default_rng(0).uniform(-1, 1, (64, 8, 8, 1)).astype("float32")
+STEPS, EPOCHS = 8, 3  # 8 batches of 8 per epoch
+
+
+def dataset():
+    return keras_gan.data.from_arrays(IMAGES, batch_size=8, value_range=(-1, 1), seed=0)
+
+
+def new_gan():
+    keras.utils.set_random_seed(0)
+    gan = tiny_dcgan(seed=0)
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    return gan
+
+
+class Kill(keras.callbacks.Callback):
+    """Stops the process (an exception) after `step` generator updates."""
+
+    def __init__(self, step, how="raise"):
+        super().__init__()
+        self.step, self.how = step, how
+
+    def on_train_batch_end(self, batch, logs=None):
+        if int(self.model.g_optimizer.iterations.numpy()) == self.step:
+            if self.how == "sigterm":
+                os.kill(os.getpid(), signal.SIGTERM)  # handled after this batch
+            else:
+                raise KeyboardInterrupt
+
+
+def run(backup_dir, callbacks=(), save_freq=3):
+    gan = new_gan()
+    backup = BackupAndRestore(backup_dir, save_freq=save_freq, delete_checkpoint=False)
+    history = keras_gan.training.fit_resumable(
+        gan, dataset, EPOCHS, backup, steps_per_epoch=STEPS, callbacks=list(callbacks), verbose=0, shuffle=False
+    )
+    return gan, history
+
+
+@pytest.fixture(scope="module")
+def straight(tmp_path_factory):
+    gan, history = run(tmp_path_factory.mktemp("straight") / "backup")
+    return [w.copy() for w in gan.get_weights()], history
+
+
+def assert_same_run(gan, history, straight, epochs_run):
+    weights, full_history = straight
+    for a, b in zip(weights, gan.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    # The resumed epochs log exactly what the uninterrupted run logged.
+    assert history == {key: values[-epochs_run:] for key, values in full_history.items()}
+
+
+def test_killed_mid_epoch_resumes_bit_identical(tmp_path, straight):
+    backup_dir = tmp_path / "backup"
+    with pytest.raises(KeyboardInterrupt):
+        run(backup_dir, [Kill(13)])  # epoch 2, batch 5; last backup after step 12 (every 3 batches)
+    metadata = json.loads((backup_dir / "training_metadata.json").read_text())
+    assert (metadata["epoch"], metadata["batch"], metadata["step"]) == (1, 4, 12)
+    assert len(metadata["metrics"]) == 4 * 2  # total and count of the 4 Means: d_loss, g_loss, d_real, d_fake
+    gan, history = run(backup_dir)
+    assert int(gan.g_optimizer.iterations.numpy()) == EPOCHS * STEPS
+    assert_same_run(gan, history, straight, epochs_run=2)
+
+
+def test_sigterm_finishes_the_step_writes_a_backup_and_raises(tmp_path, straight):
+    backup_dir = tmp_path / "backup"
+    previous = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(keras_gan.callbacks.Preempted, match="Received SIGTERM: stopped after generator step 10") as stop:
+        run(backup_dir, [Kill(10, how="sigterm")], save_freq="epoch")
+    assert stop.value.signal_number == signal.SIGTERM and stop.value.step == 10
+    assert signal.getsignal(signal.SIGTERM) is previous  # handlers restored
+    metadata = json.loads((backup_dir / "training_metadata.json").read_text())
+    assert (metadata["epoch"], metadata["batch"], metadata["step"]) == (1, 2, 10)
+    gan, history = run(backup_dir, save_freq="epoch")
+    assert_same_run(gan, history, straight, epochs_run=2)
+
+
+def damage(path, how):
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2] if how == "truncated" else b"not an hdf5 file at all" * 10)
+
+
+@pytest.mark.parametrize("how", ["truncated", "garbage"])
+def test_a_damaged_backup_falls_back_to_the_previous_with_a_warning(tmp_path, how, straight):
+    backup_dir = tmp_path / "backup"
+    with pytest.raises(KeyboardInterrupt):
+        run(backup_dir, [Kill(13)])
+    assert json.loads((tmp_path / "backup.previous" / "training_metadata.json").read_text())["step"] == 9
+    damage(backup_dir / "latest.weights.h5", how)
+    with pytest.warns(UserWarning, match=r"backup/latest.weights.h5 could not be loaded.*generator step 9.*3 generator "
+                                         r"steps are lost.*backup.damaged") as record:
+        gan, history = run(backup_dir)
+    assert len([r for r in record if "could not be loaded" in str(r.message)]) == 1
+    assert (tmp_path / "backup.damaged" / "latest.weights.h5").exists()  # kept, not deleted
+    assert_same_run(gan, history, straight, epochs_run=2)
+
+
+def test_both_backups_damaged_is_one_error_naming_the_files(tmp_path):
+    backup_dir = tmp_path / "backup"
+    with pytest.raises(KeyboardInterrupt):
+        run(backup_dir, [Kill(13)])
+    damage(backup_dir / "latest.weights.h5", "truncated")
+    damage(tmp_path / "backup.previous" / "latest.weights.h5", "garbage")
+    with warnings.catch_warnings(), pytest.raises(keras_gan.callbacks.BackupError) as error:
+        run(backup_dir)
+    message = str(error.value)
+    assert "\n" not in message and "Move these directories aside" in message
+    assert str(backup_dir / "latest.weights.h5") in message and str(tmp_path / "backup.previous") in message
+
+
+def test_a_kill_while_rotating_leaves_two_complete_backups(tmp_path, straight):
+    backup_dir = tmp_path / "backup"
+    with pytest.raises(KeyboardInterrupt):
+        run(backup_dir, [Kill(13)])
+    # Killed after the new backup was verified and the previous retired, before the renames ended.
+    os.replace(tmp_path / "backup.previous", tmp_path / "backup.retired")
+    os.replace(backup_dir, tmp_path / "backup.previous")
+    assert BackupAndRestore.resume_point(backup_dir) == (1, 4)  # found at backup.previous
+    gan, history = run(backup_dir)
+    assert_same_run(gan, history, straight, epochs_run=2)
+
+
+def test_load_weights_names_a_damaged_file(tmp_path):
+    gan = new_gan()
+    path = tmp_path / "gan.weights.h5"
+    gan.save_weights(path)
+    damage(path, "truncated")
+    with pytest.raises(OSError, match=f"Could not read the weights file {path}: truncated"):
+        gan.load_weights(path)
+    gan.save(tmp_path / "gan.keras")
+    damage(tmp_path / "gan.keras", "truncated")
+    with pytest.raises(ValueError, match="gan.keras"):  # Keras's own message names it
+        keras.saving.load_model(tmp_path / "gan.keras")
