@@ -3,7 +3,10 @@
 import csv
 import json
 import os
+import re
+import signal
 import subprocess
+import time
 
 import matplotlib.image
 import pytest
@@ -151,31 +154,38 @@ TOOLKIT = ["--loss", "hinge", "--gradient-penalty", "r1", "--gradient-penalty-ev
            "--augment-probability", "adaptive"]
 
 
-@pytest.mark.parametrize("options", [[], TOOLKIT], ids=["default", "toolkit"])
+@pytest.mark.parametrize(
+    "options", [[], TOOLKIT, ["--backup-every", "3"]], ids=["default", "toolkit", "mid_epoch"]
+)
 def test_resume_after_sigkill_is_bit_identical_to_an_uninterrupted_run(mnist_data_dir, tmp_path, options):
     flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1", *options]
     killed = tmp_path / "killed"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     command = ["train.py", "--output-dir", str(killed), *flags, "--epochs", "1000"]
     kill_once_written([start_python(command, **quiet)], killed / "backup")
-    done = json.loads((killed / "backup" / "training_metadata.json").read_text())["epoch"]
-    epochs = str(done + 2)  # the rerun resumes, then trains 2 more epochs
+    metadata = json.loads((killed / "backup" / "training_metadata.json").read_text())
+    assert metadata["batch"] == (3 if "--backup-every" in options else 0)  # mid-epoch, or at an epoch's end
+    resume_and_compare(tmp_path, killed, flags, metadata["epoch"] + 2)  # resumes, then 2 more epochs
 
-    resumed = run_python(["train.py", "--output-dir", str(killed), *flags, "--epochs", epochs])
-    assert resumed.returncode == 0, resumed.stderr[-3000:]
+
+def resume_and_compare(tmp_path, interrupted, flags, epochs, start=None):
+    """Reruns `interrupted` to `epochs`, runs the same flags straight through,
+    and checks both end bit-identical, with the same history and grids."""
+    start = start or (lambda run, more: [run_python(["train.py", "--output-dir", str(run), *more])])
+    for result in start(interrupted, [*flags, "--epochs", str(epochs)]):
+        assert result.returncode == 0, result.stderr[-3000:]
     straight = tmp_path / "straight"
-    uninterrupted = run_python(["train.py", "--output-dir", str(straight), *flags, "--epochs", epochs])
-    assert uninterrupted.returncode == 0, uninterrupted.stderr[-3000:]
-
+    for result in start(straight, [*flags, "--epochs", str(epochs)]):
+        assert result.returncode == 0, result.stderr[-3000:]
     # Every weight, moving statistic, seed state and optimizer slot, to the bit.
-    checkpoint = f"checkpoints/epoch_{int(epochs):04d}.keras"
-    compared = run_python(["-c", COMPARE_CHECKPOINTS, str(killed / checkpoint), str(straight / checkpoint)])
+    checkpoint = f"checkpoints/epoch_{epochs:04d}.keras"
+    compared = run_python(["-c", COMPARE_CHECKPOINTS, str(interrupted / checkpoint), str(straight / checkpoint)])
     assert compared.returncode == 0, compared.stderr[-3000:]
     assert "different: []" in compared.stdout, compared.stdout
-    # Nothing written before the kill is lost or duplicated.
-    assert (killed / "history.csv").read_text() == (straight / "history.csv").read_text()
+    # Nothing written before the interruption is lost or duplicated.
+    assert (interrupted / "history.csv").read_text() == (straight / "history.csv").read_text()
     for name in sorted(os.listdir(straight / "samples")):
-        assert (killed / "samples" / name).read_bytes() == (straight / "samples" / name).read_bytes(), name
+        assert (interrupted / "samples" / name).read_bytes() == (straight / "samples" / name).read_bytes(), name
 
 
 def start_workers(run, flags):
@@ -202,21 +212,61 @@ def test_two_train_py_workers_write_one_run_directory(mnist_data_dir, tmp_path):
         assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1"]  # one row per epoch, not two
 
 
-def test_two_workers_killed_and_restarted_end_bit_identical(mnist_data_dir, tmp_path):
-    flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1"]
+def run_workers(run, flags):
+    """Two workers to the end; their CompletedProcess-like results."""
+    workers = start_workers(run, flags)
+    finish(workers)
+    return workers
+
+
+def test_two_workers_killed_mid_epoch_and_restarted_end_bit_identical(mnist_data_dir, tmp_path):
+    flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1",
+             "--backup-every", "3"]
     killed = tmp_path / "killed"
     kill_once_written(start_workers(killed, [*flags, "--epochs", "1000"]), killed / "backup")
-    done = json.loads((killed / "backup" / "training_metadata.json").read_text())["epoch"]
-    epochs = str(done + 2)
-    finish(start_workers(killed, [*flags, "--epochs", epochs]))  # both restart and resume
-    straight = tmp_path / "straight"
-    finish(start_workers(straight, [*flags, "--epochs", epochs]))
+    metadata = json.loads((killed / "backup" / "training_metadata.json").read_text())
+    assert metadata["batch"] == 3
+    resume_and_compare(tmp_path, killed, flags, metadata["epoch"] + 2, start=run_workers)
 
-    checkpoint = f"checkpoints/epoch_{int(epochs):04d}.keras"
-    compared = run_python(["-c", COMPARE_CHECKPOINTS, str(killed / checkpoint), str(straight / checkpoint)])
-    assert compared.returncode == 0, compared.stderr[-3000:]
-    assert "different: []" in compared.stdout, compared.stdout
-    assert (killed / "history.csv").read_text() == (straight / "history.csv").read_text()
+
+def wait_for(path, process, timeout=300):
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(path):
+        assert process.poll() is None, process.communicate()[1][-3000:]
+        assert time.monotonic() < deadline, f"{path} was never written"
+        time.sleep(0.05)
+
+
+def test_sigterm_writes_a_backup_exits_and_the_rerun_resumes_from_that_step(mnist_data_dir, tmp_path):
+    flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1"]
+    run = tmp_path / "killed"
+    process = start_python(["train.py", "--output-dir", str(run), *flags, "--epochs", "1000"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for(run / "samples" / "epoch_0001.png", process)  # training is under way
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 128 + signal.SIGTERM, stderr[-3000:]
+    match = re.search(r"Received SIGTERM: stopped after generator step (\d+) and wrote a backup", stderr)
+    assert match, stderr[-3000:]
+    metadata = json.loads((run / "backup" / "training_metadata.json").read_text())
+    assert metadata["step"] == int(match.group(1)) and metadata["step"] >= 10
+    resume_and_compare(tmp_path, run, flags, metadata["epoch"] + 2)
+
+
+def test_sigterm_to_one_of_two_workers_stops_both_at_one_step(mnist_data_dir, tmp_path):
+    flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1"]
+    run = tmp_path / "killed"
+    workers = start_workers(run, [*flags, "--epochs", "1000"])
+    wait_for(run / "samples" / "epoch_0001.png", workers[0])
+    workers[1].send_signal(signal.SIGTERM)  # the non-chief worker only
+    outputs = [worker.communicate(timeout=120) for worker in workers]
+    steps = set()
+    for worker, (_, stderr) in zip(workers, outputs):
+        assert worker.returncode == 128 + signal.SIGTERM, stderr[-3000:]
+        steps.add(re.search(r"stopped after generator step (\d+)", stderr).group(1))
+    metadata = json.loads((run / "backup" / "training_metadata.json").read_text())
+    assert steps == {str(metadata["step"])}  # both stopped after the same step, the one backed up
+    resume_and_compare(tmp_path, run, flags, metadata["epoch"] + 2, start=run_workers)
 
 
 def test_bad_flags_fail_before_anything_is_written(tmp_path):
