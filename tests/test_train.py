@@ -322,3 +322,53 @@ def test_conditional_run_on_an_image_folder(tmp_path):
     missing = run_python(["train.py", "--dataset", str(tmp_path / "nowhere"), "--output-dir", str(tmp_path / "x")])
     assert missing.returncode == 1 and "error: Invalid value for --dataset" in missing.stderr
     assert "does not exist" in missing.stderr and not (tmp_path / "x").exists()
+
+
+FULL_DISK = """
+import errno, runpy, sys
+import keras
+import keras_gan
+writes = []
+save_weights = keras.Model.save_weights
+def failing(self, filepath, *args, **kwargs):
+    writes.append(filepath)
+    if len(writes) > int(sys.argv[1]):  # the disk fills after N backups
+        raise OSError(errno.ENOSPC, "No space left on device", str(filepath))
+    return save_weights(self, filepath, *args, **kwargs)
+keras.Model.save_weights = failing
+sys.argv = ["train.py", *sys.argv[2:]]
+runpy.run_path("train.py", run_name="__main__")
+"""
+
+
+def tree_bytes(directory):
+    return {
+        os.path.relpath(os.path.join(root, name), directory): open(os.path.join(root, name), "rb").read()
+        for root, _, files in os.walk(directory)
+        for name in files
+    }
+
+
+def test_file_system_failures_end_in_one_line_and_leave_earlier_outputs_intact(mnist_data_dir, tmp_path):
+    earlier = tmp_path / "earlier"
+    assert run_python(["train.py", "--output-dir", str(earlier), "--epochs", "1", *TINY]).returncode == 0
+    before = tree_bytes(earlier)
+
+    # An output directory that cannot be created.
+    result = run_python(["train.py", "--output-dir", "/proc/keras_gan_no_such/run", "--epochs", "1", *TINY])
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert result.stderr.strip().splitlines()[-1].startswith("error: /proc/keras_gan_no_such/run")
+
+    # A disk that fills while the second backup is written (a writer that fails, simulated in-process).
+    run = tmp_path / "run"
+    result = run_python(["-c", FULL_DISK, "1", "--output-dir", str(run), "--epochs", "3", *TINY])
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"error: {run / 'backup.partial' / 'latest.weights.h5'}: No space left on device"), last
+    # The first backup is whole, and a rerun (space freed) resumes from it and finishes.
+    assert json.loads((run / "backup" / "training_metadata.json").read_text())["epoch"] == 1
+    resumed = run_python(["train.py", "--output-dir", str(run), "--epochs", "3", *TINY])
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    with open(run / "history.csv") as f:
+        assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1", "2"]
+    assert tree_bytes(earlier) == before  # an earlier run directory, byte for byte
