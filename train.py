@@ -392,7 +392,10 @@ def train(args, config, resume):
     chief = keras_gan.distribute.is_chief(strategy)
     history_csv = os.path.join(directory, "history.csv")
     if chief:
-        os.makedirs(directory, exist_ok=True)
+        try:
+            os.makedirs(directory, exist_ok=True)
+        except OSError as error:
+            raise OSError(error.errno, f"cannot create --output-dir: {error.strerror} ({error.filename})", directory)
         if not resume:
             write_json(os.path.join(directory, "config.json"), config)
         keep_finished_epochs(history_csv, done)

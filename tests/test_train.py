@@ -328,11 +328,11 @@ FULL_DISK = """
 import errno, runpy, sys
 import keras
 import keras_gan
-writes = []
+writes, allowed = [], int(sys.argv[1])
 save_weights = keras.Model.save_weights
 def failing(self, filepath, *args, **kwargs):
     writes.append(filepath)
-    if len(writes) > int(sys.argv[1]):  # the disk fills after N backups
+    if len(writes) > allowed:  # the disk fills after that many backups
         raise OSError(errno.ENOSPC, "No space left on device", str(filepath))
     return save_weights(self, filepath, *args, **kwargs)
 keras.Model.save_weights = failing

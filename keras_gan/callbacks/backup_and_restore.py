@@ -196,8 +196,7 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         # Keras has just reset the metrics: a mid-epoch backup's running
         # means continue where they were.
         if self._pending_metrics is not None:
-            for variable, value in zip(_metric_variables(self.model), self._pending_metrics):
-                variable.assign(np.asarray(value, variable.dtype))
+            _assign_local_metrics(self.model, self._pending_metrics)
             self._pending_metrics = None
         self._current_epoch = epoch
         self._epoch_offset = self.restored.get("batch", 0) if epoch == self.restored["epoch"] else 0
@@ -229,7 +228,8 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         return int(optimizer.iterations.numpy()) if optimizer is not None else 0
 
     def _save_model(self, batch=0):
-        metrics = [np.asarray(v.numpy()).tolist() for v in _metric_variables(self.model)] if batch else None
+        # Every worker takes part in gathering the metrics (a collective).
+        metrics = _local_metrics(self.model) if batch else None
         if not self._chief():
             return
         metadata = {"epoch": self._current_epoch, "batch": batch, "step": self._step(), "metrics": metrics}
@@ -299,6 +299,34 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
 
 def _metric_variables(model):
     return [variable for metric in model.metrics for variable in metric.variables]
+
+
+def _local_metrics(model):
+    """Each replica's own metric sums and counts, float32 `(replicas, n)` as
+    lists: a replica's running means continue from its own values, so that
+    the epoch's reduced metric is the same sum, in the same order, as in an
+    uninterrupted run."""
+    variables = _metric_variables(model)
+    strategy = model.distribute_strategy
+
+    def local():
+        return tf.stack([tf.cast(tf.convert_to_tensor(v), tf.float32) for v in variables])[None]
+
+    return np.asarray(strategy.gather(strategy.run(local), axis=0)).tolist()
+
+
+def _assign_local_metrics(model, table):
+    """Gives every replica its own row of `_local_metrics`' table."""
+    variables = _metric_variables(model)
+    strategy = model.distribute_strategy
+    table = tf.constant(table, tf.float32)
+
+    def assign():
+        row = tf.gather(table, tf.distribute.get_replica_context().replica_id_in_sync_group)
+        for i, variable in enumerate(variables):
+            variable.assign(tf.cast(row[i], variable.dtype))
+
+    strategy.run(assign)
 
 
 def _write(path, text):
