@@ -39,6 +39,13 @@ def _frozen_call(model, inputs):
     return outputs
 
 
+def _fold(seed, index):
+    """An independent stateless seed derived from a step's `seed`: index 2
+    for the penalty's eps, 3 and 4 for the augmentations (`stateless_split`
+    of the same seed gives the noise and the labels)."""
+    return tf.random.experimental.stateless_fold_in(seed, index, alg="philox")
+
+
 def _static_shape(model, which, count=1):
     """The shape, without the batch axis, of the model's first input or
     output, or None when it is unknown or the model has not `count` of them."""
@@ -649,7 +656,7 @@ class GAN(keras.Model):
             lambda images, labels: self._discriminate(images, labels, training=True),
             real,
             fake,
-            tf.random.experimental.stateless_fold_in(seed, 2, alg="philox"),
+            _fold(seed, 2),
             self.d_optimizer.iterations,
         )
         self.gradient_penalty_tracker.update_state(penalty)
@@ -667,8 +674,8 @@ class GAN(keras.Model):
         """One discriminator update on a real minibatch and as many fakes."""
         z, fake_labels = self._draw_fakes(real_images, real_labels, seed)
         fake_images = _frozen_call(self.generator, self._generator_inputs(z, fake_labels))
-        real_images = self._augment(real_images, tf.random.experimental.stateless_fold_in(seed, 3, alg="philox"))
-        fake_images = self._augment(fake_images, tf.random.experimental.stateless_fold_in(seed, 4, alg="philox"))
+        real_images = self._augment(real_images, _fold(seed, 3))
+        fake_images = self._augment(fake_images, _fold(seed, 4))
         with tf.GradientTape() as tape:
             # Two calls, not one concatenated batch: with batch normalization
             # each minibatch is all real or all generated (as in DCGAN).
@@ -697,7 +704,7 @@ class GAN(keras.Model):
                 self._generator_inputs(z, fake_labels), training=True
             )
             # G's gradient flows back through the augmentation.
-            fake_images = self._augment(fake_images, tf.random.experimental.stateless_fold_in(seed, 3, alg="philox"))
+            fake_images = self._augment(fake_images, _fold(seed, 3))
             fake_logits = _frozen_call(
                 self.discriminator, self._discriminator_inputs(fake_images, fake_labels)
             )
