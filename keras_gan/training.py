@@ -59,6 +59,7 @@ def fit_resumable(gan, dataset, epochs, backup, steps_per_epoch=None, callbacks=
             )
     steps_per_epoch = check_positive_int("steps_per_epoch", steps_per_epoch)
     callbacks = [*callbacks, backup]
+    fit_kwargs.setdefault("shuffle", False)  # a tf.data stream shuffles itself
     restored = backup.restore(gan) or {"epoch": 0, "batch": 0}
     epoch, batch = restored["epoch"], restored.get("batch", 0)
     history = {}
