@@ -36,7 +36,6 @@ import argparse
 import csv
 import json
 import os
-import shutil
 import sys
 
 # keras_gan.games.GAMES and .penalties.PENALTIES (train.py parses its flags
@@ -52,7 +51,8 @@ RESUMABLE_CHANGES = (
 )
 DERIVED = ("class_names",)
 # keras_gan.callbacks.BackupAndRestore's directories: the newest backup, one
-# being written, the one before, one being retired.
+# being written, the one before, one being retired (listed here because the
+# run directory is checked before TensorFlow is imported).
 BACKUP_SUFFIXES = ("", ".partial", ".previous", ".retired")
 STRATEGIES = ("auto", "default", "mirrored", "multi_worker", "tpu")
 PRECISIONS = ("off", "mixed_float16", "mixed_bfloat16")
@@ -441,9 +441,7 @@ def train(args, config, resume):
     keras_gan.export.export_generator(gan, os.path.join(directory, "generator"))
     keras_gan.plotting.plot_history(history_csv, os.path.join(directory, "losses.png"))
     # The run is complete only now: a crash before this line resumes.
-    for suffix in BACKUP_SUFFIXES:
-        if os.path.exists(f"{backup}{suffix}"):
-            shutil.rmtree(f"{backup}{suffix}")
+    backup_callback.delete_backups()
     print(f"Wrote {directory}: {', '.join(sorted(os.listdir(directory)))}")
 
 

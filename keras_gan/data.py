@@ -539,12 +539,11 @@ def load_image_folder(
     def prepare(path):
         return _prepare_image(tf.io.read_file(path), image_size, channels, crop_to_aspect_ratio, interpolation)
 
-    files = tf.data.Dataset.from_tensor_slices(paths)
     if labels == "inferred":
         examples = tf.data.Dataset.from_tensor_slices((paths, np.asarray(class_ids, np.int32)))
         examples = examples.map(lambda path, label: (prepare(path), label), num_parallel_calls=tf.data.AUTOTUNE)
     else:
-        examples = files.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
+        examples = tf.data.Dataset.from_tensor_slices(paths).map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
     if not verify:
         examples = examples.ignore_errors(log_warning=True)
     dataset = _pipeline(examples, batch_size, shuffle, seed, cache, shuffle_buffer, scale_images, per_batch=True)

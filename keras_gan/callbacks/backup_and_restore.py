@@ -95,9 +95,8 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
 
     def __init__(self, backup_dir, save_freq="epoch", delete_checkpoint=True, save_on_signal=True):
         super().__init__(os.fspath(backup_dir), save_freq=save_freq, delete_checkpoint=delete_checkpoint)
-        base = self.backup_dir.rstrip(os.sep)
-        self._partial, self._previous, self._damaged = f"{base}.partial", f"{base}.previous", f"{base}.damaged"
-        self._retired = f"{base}.retired"
+        _, self._partial, self._previous, self._retired = _directories(self.backup_dir)
+        self._damaged = f"{self.backup_dir.rstrip(os.sep)}.damaged"
         self.save_on_signal = save_on_signal
         self.restored = None  # the metadata of the backup restored, once restored
         self._pending_metrics = None
@@ -173,16 +172,10 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
                 f"instead: {lost} generator steps are lost. The damaged backup is kept at {self._damaged}.",
                 stacklevel=3,
             )
-            if self._chief_or_unknown():
+            if self._chief():
                 if os.path.exists(self._damaged):
                     shutil.rmtree(self._damaged)
                 os.replace(directory, self._damaged)
-
-    def _chief_or_unknown(self):
-        try:
-            return self._chief()
-        except AttributeError:
-            return True
 
     def on_train_begin(self, logs=None):
         self.restore()
@@ -255,9 +248,14 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
     def on_train_end(self, logs=None):
         self.release_signals()
         if self._chief() and self.delete_checkpoint:
-            for directory in (self.backup_dir, self._previous):
-                if os.path.exists(directory):
-                    shutil.rmtree(directory)
+            self.delete_backups()
+
+    def delete_backups(self):
+        """Removes every backup directory (newest, partial, previous, retired);
+        `backup_dir.damaged/` stays for inspection."""
+        for directory in _directories(self.backup_dir):
+            if os.path.exists(directory):
+                shutil.rmtree(directory)
 
     # ------------------------------------------------------------------
     # Signals
@@ -346,10 +344,16 @@ def _verify(directory):
         json.load(f)
 
 
+def _directories(backup_dir):
+    """The newest backup, one being written, the one before, one being retired."""
+    base = backup_dir.rstrip(os.sep)
+    return (backup_dir, f"{base}.partial", f"{base}.previous", f"{base}.retired")
+
+
 def _candidates(backup_dir):
     base = backup_dir.rstrip(os.sep)
     found = []
-    for directory in (backup_dir, f"{base}.partial", f"{base}.previous", f"{base}.retired"):
+    for directory in _directories(backup_dir):
         metadata_path = os.path.join(directory, METADATA)
         legacy = directory in (backup_dir, f"{base}.previous")  # backups of earlier versions had no marker
         if not os.path.exists(metadata_path) or not (legacy or os.path.exists(os.path.join(directory, COMPLETE))):
