@@ -1,29 +1,46 @@
-"""Mode collapse on the 2-D ring of 8 and grid of 25 Gaussians, over 5 seeds.
+"""Mode collapse on the 2-D ring of 8 and grid of 25 Gaussians: GAN and PacGAN.
 
-    python experiments/mixtures.py          # writes docs/mixtures_{ring,grid}.png, docs/mixtures.json
+    python experiments/mixtures.py --steps 20000 --eval-steps 5000,10000,20000 --packs 1,2 --seeds 5
+    python experiments/mixtures.py --recipe short      # the earlier short recipe (Adam 1e-3, 4,000 steps)
 
-The mixtures, the networks and the metrics follow PacGAN's synthetic
-experiments (Lin et al. 2018, section 5.1; REFERENCE.md): G has 4 hidden
-layers of 400 ReLU units with batch normalization from a 2-D normal z, D
-has 3 hidden maxout layers of 200 units with 5 pieces; minibatches of 100,
-Adam with beta_1 0.5 for both (`--learning-rate`, default 1e-3).
-After training, 2,500 samples are scored with
-`keras_gan.evaluation.modes.mode_coverage` (modes captured, % high
-quality, KL to uniform). The training budget is much smaller than
-PacGAN's (see `--steps`), so the numbers are this budget's, not a
-reproduction of theirs to the step.
+`--recipe pacgan` (default) is PacGAN's synthetic experiment (Lin et al.
+2018, section 5.1; fjxmlzn/PacGAN `synthetic_data_experiments`, read from
+the code):
+- data: a fixed training set of 100,000 points of the mixture (ring: 8
+  modes on the unit circle, std 0.01; grid: 25 modes at {-4, -2, 0, 2, 4}^2,
+  std 0.05), shuffled; minibatches of 100 packs, i.e. 100 m points;
+- G: z ~ N(0, I_2) -> 4 x (dense 400 without bias, batch normalization with
+  population statistics updated by 0.05 per step, ReLU) -> dense 2;
+- D: 3 maxout layers of 200 units x 5 pieces on the m packed points (2 m
+  features), then a logit; weights N(0, 0.02), biases 0 (G's too);
+- D's cross-entropy, G's -log D(G(z)); Adam 1e-4, beta_1 0.8, for both;
+  simultaneous updates (both gradients from one forward pass);
+- 400 epochs of 1,000 updates in the paper; here `--steps` (this machine's
+  budget), evaluated at each of `--eval-steps`;
+- evaluation: 2,500 samples from a fixed z; a sample is high quality within
+  3 standard deviations of its nearest mode; a mode is captured by at least
+  one high-quality sample; KL from the modes' histogram to uniform
+  (`keras_gan.evaluation.modes`).
+
+The fast path is the default: `jit_compile=True, steps_per_execution=50`
+(`--no-fast` for plain `fit`). Each finished run appends one line to
+`<out>/runs.jsonl`; a restarted command skips the runs already there.
+`--report` writes `<out>/summary.json` (mean and standard error over seeds
+at every evaluated step) and figures, without training.
 """
 
 import argparse
 import json
 import os
 import statistics
+import time
 
 import keras
 import matplotlib
 
 matplotlib.use("Agg")
 import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 
 import keras_gan  # noqa: E402
@@ -32,11 +49,43 @@ from keras_gan.architectures import Maxout  # noqa: E402
 from keras_gan.evaluation.modes import mode_coverage  # noqa: E402
 
 MIXTURES = {"ring": (data.RING_MODES, data.RING_SIGMA), "grid": (data.GRID_MODES, data.GRID_SIGMA)}
-# PacGAN's Table 1, unpacked GAN and best PacGAN (10 trials): modes, % high quality.
-PUBLISHED = {"ring": {"GAN": (6.3, 98.2), "PacGAN": (7.9, 95.6)}, "grid": {"GAN": (17.3, 94.8), "PacGAN": (24.8, 93.6)}}
+# PacGAN's Table 1 (10 trials), as quoted in our issue: (modes, standard
+# error, % high quality, standard error, KL); None where we do not have it.
+PUBLISHED = {
+    "ring": {
+        1: (6.3, 0.5, 98.2, 0.2, 0.45), 2: (7.9, None, 95.6, None, 0.07),
+        3: (7.8, None, 97.7, None, None), 4: (7.8, None, 95.9, None, None),
+    },
+    "grid": {
+        1: (17.3, 0.8, 94.8, 0.7, 0.70), 2: (23.8, None, 91.3, None, 0.13),
+        3: (24.6, None, 94.2, None, None), 4: (24.8, None, 93.6, None, None),
+    },
+}
+TRAINING_POINTS = 100_000
+BATCH_PACKS = 100
+EVALUATION_SAMPLES = 2500
 
 
-def networks():
+def pacgan_networks(pack):
+    """PacGAN's synthetic G and D; D takes `pack` points (2 pack features)."""
+    init = keras.initializers.RandomNormal(0.0, 0.02)
+    z = keras.Input((2,), name="z")
+    x = z
+    for _ in range(4):
+        x = keras.layers.Dense(400, use_bias=False, kernel_initializer=init)(x)
+        x = keras.layers.BatchNormalization(momentum=0.95)(x)
+        x = keras.layers.ReLU()(x)
+    generator = keras.Model(z, keras.layers.Dense(2, kernel_initializer=init)(x), name="generator")
+    points = keras.Input((2 * pack,), name="packed_points")
+    x = points
+    for _ in range(3):
+        x = Maxout(200, 5, kernel_initializer=init)(x)
+    logits = keras.layers.Dense(1, kernel_initializer=init)(x)
+    return generator, keras.Model(points, logits, name="discriminator")
+
+
+def short_networks(pack):
+    """The earlier short recipe's networks (Glorot initialisation)."""
     z = keras.Input((2,))
     x = z
     for _ in range(4):
@@ -44,96 +93,174 @@ def networks():
         x = keras.layers.BatchNormalization()(x)
         x = keras.layers.ReLU()(x)
     generator = keras.Model(z, keras.layers.Dense(2)(x))
-    points = keras.Input((2,))
+    points = keras.Input((2 * pack,))
     x = points
     for _ in range(3):
         x = Maxout(200, 5)(x)
-    discriminator = keras.Model(points, keras.layers.Dense(1)(x))
-    return generator, discriminator
+    return generator, keras.Model(points, keras.layers.Dense(1)(x))
 
 
-class Snapshots(keras.callbacks.Callback):
-    """2,500 samples from fixed noise at chosen epochs."""
+def build(recipe, pack, seed, fast):
+    keras.utils.set_random_seed(seed)
+    if recipe == "pacgan":
+        gan = keras_gan.GAN(*pacgan_networks(pack), pack=pack, seed=seed)
+        optimizers = [keras.optimizers.Adam(1e-4, beta_1=0.8) for _ in range(2)]
+        update = "simultaneous"
+    else:
+        gan = keras_gan.GAN(*short_networks(pack), pack=pack, seed=seed)
+        optimizers = [keras.optimizers.Adam(1e-3, beta_1=0.5) for _ in range(2)]
+        update = "alternating"
+    fast_path = {"jit_compile": True, "steps_per_execution": 50} if fast else {}
+    gan.compile(
+        *optimizers,
+        # Applied with target 1: -log D(G(z)), the cost of PacGAN's code.
+        loss=keras.losses.BinaryCrossentropy(from_logits=True),
+        update=update,
+        **fast_path,
+    )
+    return gan
 
-    def __init__(self, epochs):
+
+def training_points(name, seed):
+    """A fixed training set of the mixture, float32 `(100000, 2)`."""
+    means, sigma = MIXTURES[name]
+    rng = np.random.default_rng(seed)
+    modes = rng.integers(len(means), size=TRAINING_POINTS)
+    return (means[modes] + sigma * rng.standard_normal((TRAINING_POINTS, 2))).astype(np.float32)
+
+
+class Evaluations(keras.callbacks.Callback):
+    """Mode coverage of 2,500 samples from a fixed z after chosen updates."""
+
+    def __init__(self, name, steps, steps_per_epoch, z):
         super().__init__()
-        self.epochs, self.samples = set(epochs), {}
+        self.means, self.sigma = MIXTURES[name]
+        self.steps, self.steps_per_epoch, self.z = set(steps), steps_per_epoch, z
+        self.results, self.samples = {}, {}
 
     def on_epoch_end(self, epoch, logs=None):
-        if epoch + 1 in self.epochs:
-            self.samples[epoch + 1] = self.model.generate(2500, seed=1).numpy()
+        step = (epoch + 1) * self.steps_per_epoch
+        if step in self.steps:
+            samples = self.model.generate_from_latent(self.z).numpy()
+            self.results[step] = mode_coverage(samples, self.means, self.sigma)
+            self.samples[step] = samples
 
 
-def run(name, seed, args):
-    means, sigma = MIXTURES[name]
-    keras.utils.set_random_seed(seed)
-    gan = keras_gan.GAN(*networks(), seed=seed)
-    gan.compile(
-        keras.optimizers.Adam(args.learning_rate, beta_1=0.5),
-        keras.optimizers.Adam(args.learning_rate, beta_1=0.5),
+def run(name, pack, seed, args):
+    gan = build(args.recipe, pack, seed, not args.no_fast)
+    points = training_points(name, seed)
+    dataset = (
+        tf.data.Dataset.from_tensor_slices(points)
+        .shuffle(TRAINING_POINTS, seed=seed, reshuffle_each_iteration=True)
+        .repeat()
+        .batch(BATCH_PACKS * pack, drop_remainder=True)
     )
-    epochs = args.steps // args.steps_per_epoch
-    snapshots = Snapshots([1, epochs // 4, epochs // 2, epochs])
+    z = np.random.default_rng(10_000 + seed).standard_normal((EVALUATION_SAMPLES, 2)).astype(np.float32)
+    steps_per_epoch = 1000
+    evaluations = Evaluations(name, args.eval_steps, steps_per_epoch, z)
+    start = time.time()
     gan.fit(
-        data.gaussian_mixture(means, sigma, batch_size=100, seed=seed),
-        epochs=epochs,
-        steps_per_epoch=args.steps_per_epoch,
-        verbose=0,
-        callbacks=[snapshots],
+        dataset, epochs=args.steps // steps_per_epoch, steps_per_epoch=steps_per_epoch, verbose=0, shuffle=False,
+        callbacks=[evaluations],
     )
-    result = mode_coverage(gan.generate(2500, seed=seed + 100).numpy(), means, sigma)
-    print(name, seed, result, flush=True)
-    return result, snapshots.samples
+    seconds = time.time() - start
+    return {
+        "mixture": name,
+        "pack": pack,
+        "seed": seed,
+        "recipe": args.recipe,
+        "steps": args.steps,
+        "seconds": round(seconds, 1),
+        "results": {str(step): result for step, result in sorted(evaluations.results.items())},
+    }, evaluations.samples
 
 
-def plot(name, samples, steps_per_epoch, path):
+def summarize(records):
+    """Mean and standard error over seeds, per (mixture, pack, step)."""
+    groups = {}
+    for record in records:
+        for step, result in record["results"].items():
+            groups.setdefault((record["mixture"], record["pack"], int(step)), []).append(result)
+    summary = []
+    for (name, pack, step), results in sorted(groups.items()):
+        row = {"mixture": name, "pack": pack, "step": step, "seeds": len(results)}
+        for key, scale in (("modes_captured", 1), ("high_quality", 100), ("kl_to_uniform", 1)):
+            values = [scale * r[key] for r in results]
+            row[key] = statistics.mean(values)
+            row[f"{key}_se"] = statistics.stdev(values) / len(values) ** 0.5 if len(values) > 1 else None
+        summary.append(row)
+    return summary
+
+
+def plot(samples_by_pack, name, path):
     means, _ = MIXTURES[name]
-    figure, axes = plt.subplots(1, len(samples), figsize=(3.2 * len(samples), 3.2))
-    for axis, (epoch, points) in zip(axes, sorted(samples.items())):
-        axis.scatter(points[:, 0], points[:, 1], s=2, alpha=0.4)
-        axis.scatter(means[:, 0], means[:, 1], s=25, c="red", marker="x")
-        axis.set_title(f"{name}, step {epoch * steps_per_epoch}")
-        limit = np.abs(means).max() * 1.5
-        axis.set(xlim=(-limit, limit), ylim=(-limit, limit), aspect="equal")
+    rows = sorted(samples_by_pack)
+    steps = sorted(next(iter(samples_by_pack.values())))
+    size = (2.6 * len(steps), 2.6 * len(rows))
+    figure, axes = plt.subplots(len(rows), len(steps), figsize=size, squeeze=False)
+    limit = np.abs(means).max() * 1.5
+    for i, pack in enumerate(rows):
+        for j, step in enumerate(steps):
+            axis = axes[i][j]
+            points = samples_by_pack[pack][step]
+            axis.scatter(points[:, 0], points[:, 1], s=1, alpha=0.4)
+            axis.scatter(means[:, 0], means[:, 1], s=16, c="red", marker="x")
+            axis.set_title(f"{'GAN' if pack == 1 else f'PacGAN{pack}'}, step {step}", fontsize=8)
+            axis.set(xlim=(-limit, limit), ylim=(-limit, limit), aspect="equal", xticks=[], yticks=[])
     figure.tight_layout()
-    figure.savefig(path, dpi=90)
+    figure.savefig(path, dpi=80)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", type=int, default=4000, help="generator updates per run (default: 4000)")
-    parser.add_argument("--steps-per-epoch", type=int, default=200)
+    parser.add_argument("--recipe", choices=("pacgan", "short"), default="pacgan")
+    parser.add_argument("--steps", type=int, default=None, help="updates per run (default: 20000; short recipe 4000)")
+    parser.add_argument("--eval-steps", default=None, help="comma-separated update counts to evaluate at (multiples of 1000)")
+    parser.add_argument("--packs", default="1,2", help="comma-separated m (1 = the unpacked GAN)")
+    parser.add_argument("--mixtures", default="ring,grid")
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--learning-rate", type=float, default=1e-3, help="Adam learning rate of G and D")
+    parser.add_argument("--out", default="runs/mixtures")
+    parser.add_argument("--no-fast", action="store_true", help="plain fit, without XLA and steps_per_execution")
+    parser.add_argument("--report", action="store_true", help="summarize runs.jsonl only")
     args = parser.parse_args()
-    report = {
-        "steps": args.steps,
-        "batch_size": 100,
-        "learning_rate": args.learning_rate,
-        "seeds": args.seeds,
-        "results": {},
-        "published": PUBLISHED,
-    }
-    for name in MIXTURES:
-        results = []
-        for seed in range(args.seeds):
-            result, samples = run(name, seed, args)
-            results.append(result)
-            if seed == 0:
-                plot(name, samples, args.steps_per_epoch, f"docs/mixtures_{name}.png")
-        report["results"][name] = {
-            "per_seed": results,
-            "modes_captured": statistics.mean(r["modes_captured"] for r in results),
-            "high_quality_percent": 100 * statistics.mean(r["high_quality"] for r in results),
-            "kl_to_uniform": statistics.mean(r["kl_to_uniform"] for r in results),
-        }
-    os.makedirs("docs", exist_ok=True)
-    with open("docs/mixtures.json", "w") as f:
-        json.dump(report, f, indent=2)
-    for name, result in report["results"].items():
+    args.steps = args.steps or (20000 if args.recipe == "pacgan" else 4000)
+    if args.steps % 1000:
+        parser.error(f"argument --steps: expected a multiple of 1000, received {args.steps}")
+    eval_steps = args.eval_steps or ",".join(str(args.steps * f // 4) for f in (1, 2, 4))
+    args.eval_steps = sorted({int(s) for s in eval_steps.split(",")})
+    if any(s % 1000 or s > args.steps for s in args.eval_steps):
+        parser.error(f"argument --eval-steps: expected multiples of 1000 up to --steps, received {eval_steps}")
+    os.makedirs(args.out, exist_ok=True)
+    log = os.path.join(args.out, "runs.jsonl")
+    done = []
+    if os.path.exists(log):
+        with open(log) as f:
+            done = [json.loads(line) for line in f if line.strip()]
+    keys = {(r["mixture"], r["pack"], r["seed"], r["recipe"], r["steps"]) for r in done}
+    if not args.report:
+        for name in args.mixtures.split(","):
+            samples_by_pack = {}
+            for pack in (int(p) for p in args.packs.split(",")):
+                for seed in range(args.seeds):
+                    if (name, pack, seed, args.recipe, args.steps) in keys:
+                        continue
+                    record, samples = run(name, pack, seed, args)
+                    print(json.dumps(record), flush=True)
+                    with open(log, "a") as f:
+                        f.write(json.dumps(record) + "\n")
+                    done.append(record)
+                    if seed == 0:
+                        samples_by_pack[pack] = samples
+            if samples_by_pack:
+                plot(samples_by_pack, name, os.path.join(args.out, f"{name}.png"))
+    records = [r for r in done if r["recipe"] == args.recipe and r["steps"] == args.steps]
+    summary = summarize(records)
+    with open(os.path.join(args.out, "summary.json"), "w") as f:
+        json.dump({"summary": summary, "published": PUBLISHED, "runs": len(records)}, f, indent=2)
+    for row in summary:
         print(
-            f"{name}: {result['modes_captured']:.1f} modes, {result['high_quality_percent']:.1f} % high quality, "
-            f"KL {result['kl_to_uniform']:.3f} (mean of {args.seeds} seeds, {args.steps} steps)"
+            f"{row['mixture']} m={row['pack']} step {row['step']}: {row['modes_captured']:.1f} modes, "
+            f"{row['high_quality']:.1f} % high quality, KL {row['kl_to_uniform']:.2f} ({row['seeds']} seeds)"
         )
 
 

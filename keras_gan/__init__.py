@@ -3,7 +3,8 @@
 `keras_gan.GAN` is a `keras.Model` trained by `fit`, `keras_gan.ConditionalGAN`
 its class-conditional form. `keras_gan.losses` holds the costs (the 2014
 paper's, the NIPS 2016 tutorial's, hinge, least squares, Wasserstein),
-`keras_gan.games` pairs them, `keras_gan.penalties` the gradient penalties,
+`keras_gan.games` pairs them, `keras_gan.penalties` the gradient penalties, `keras_gan.packing` PacGAN's
+packing, `keras_gan.optimizers` the 2014 recipe's SGD and decay,
 `keras_gan.ema` the EMA generator, `keras_gan.augment` DiffAugment and its
 adaptive probability; `keras_gan.architectures` DCGAN, the 2014 MLP, SNGAN's
 CNN, the ResNets and spectral normalization; `keras_gan.data` TFDS, image
@@ -25,6 +26,8 @@ from keras_gan import export
 from keras_gan import games
 from keras_gan import latent
 from keras_gan import losses
+from keras_gan import optimizers
+from keras_gan import packing
 from keras_gan import penalties
 from keras_gan import plotting
 from keras_gan import training

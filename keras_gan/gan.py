@@ -12,10 +12,13 @@ from keras_gan import augment
 from keras_gan import distribute
 from keras_gan import ema
 from keras_gan import games
+from keras_gan import packing
 from keras_gan import penalties
 from keras_gan.validation import check_positive_int
 
 LATENT_PRIORS = ("normal", "uniform")
+# How the two players' updates are ordered in a step (compile(update=...)).
+UPDATES = ("alternating", "simultaneous")
 
 
 def _frozen_call(model, inputs):
@@ -171,14 +174,22 @@ class GAN(keras.Model):
             `probability="adaptive"`): applied to every image D sees, real
             and generated, in both players' updates (Zhao et al. 2020;
             Karras et al. 2020). Create the GAN in the strategy's scope.
+        pack: int >= 1, m of PacGAN (Lin et al. 2018; `keras_gan.packing`):
+            D judges packs of m consecutive samples of a minibatch, all
+            real or all generated, concatenated along the last axis, so
+            its input shape is G's output shape with the last axis times
+            m, and it returns one logit per pack. Minibatches must hold a
+            multiple of m samples. Default 1 (no packing). Unconditional
+            GANs only; not with a gradient penalty.
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Raises:
         ValueError: if the generator's output shape differs from the
             discriminator's input shape, `latent_dim` differs from the
             generator's input size or cannot be read from it,
-            `latent_prior` is unknown, `ema_decay` is not in (0, 1), or
-            `augmentation` is not a known policy.
+            `latent_prior` is unknown, `ema_decay` is not in (0, 1),
+            `augmentation` is not a known policy, or `pack` is not a
+            positive int (or is > 1 for a conditional GAN).
 
     Example:
         ```python
@@ -213,11 +224,13 @@ class GAN(keras.Model):
         seed=None,
         ema_decay=None,
         augmentation=None,
+        pack=1,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.ema_decay = ema.check_ema_decay(ema_decay)
         self.augmentation = augment.get(augmentation)
+        self.pack = self._check_pack(pack)
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = self._resolve_latent_dim(generator, latent_dim, self.NETWORK_INPUTS)
@@ -274,14 +287,26 @@ class GAN(keras.Model):
             )
             g_output = tuple(generator.compute_output_spec(inputs).shape[1:])
         d_input = _static_shape(discriminator, "input", self.NETWORK_INPUTS)
-        if d_input is not None and g_output != d_input:
+        expected = packing.packed_shape(g_output, self.pack)
+        if d_input is not None and expected != d_input:
+            packed = f" packed by pack={self.pack}" if self.pack > 1 else ""
             raise ValueError(
                 "Invalid value for argument `discriminator`. Expected an input "
-                f"shape equal to the generator's output shape (None, "
-                f"{', '.join(map(str, g_output))}). Received: a discriminator "
+                f"shape equal to the generator's output shape{packed}, (None, "
+                f"{', '.join(map(str, expected))}). Received: a discriminator "
                 f"with input shape (None, {', '.join(map(str, d_input))})"
             )
         return g_output
+
+    def _check_pack(self, pack):
+        pack = packing.check_pack(pack)
+        if pack > 1 and self.NETWORK_INPUTS > 1:  # a conditional GAN
+            raise ValueError(
+                "Invalid value for argument `pack`. Expected pack=1 for a "
+                "conditional GAN (a pack would mix labels; keras_gan packs "
+                f"unconditional GANs only). Received: pack={pack}"
+            )
+        return pack
 
     # ------------------------------------------------------------------
     # Configuration
@@ -296,6 +321,7 @@ class GAN(keras.Model):
         gradient_penalty=None,
         gradient_penalty_weight=None,
         gradient_penalty_every=1,
+        update="alternating",
         **kwargs,
     ):
         """Configures the game: optimizers, costs, k, alpha, a gradient penalty.
@@ -332,6 +358,14 @@ class GAN(keras.Model):
             gradient_penalty_every: int >= 1, N of lazy regularization: the
                 penalty on every N-th D update, weighted N times (Karras et
                 al. 2020, StyleGAN2 section 4). Default 1.
+            update: how the players' updates follow each other in a step.
+                "alternating" (default): Algorithm 1 of 2014, k D updates,
+                then G's update through the updated D, on fresh noise.
+                "simultaneous": one forward pass (the same real and
+                generated minibatch, the same dropout masks), both players'
+                gradients taken at the parameters before either update,
+                then both applied, as goodfeli/adversarial's and PacGAN's
+                code do. Simultaneous needs d_steps=1.
             **kwargs: passed to `keras.Model.compile` (`jit_compile`,
                 `steps_per_execution`, `run_eagerly`, `auto_scale_loss`).
 
@@ -349,8 +383,9 @@ class GAN(keras.Model):
                 outside [0, 1) or non-zero with a game that is not
                 cross-entropy, an unknown gradient penalty, a negative
                 penalty weight, gradient_penalty_every < 1 (or a weight or
-                interval without a penalty), the same optimizer instance for
-                both players,
+                interval without a penalty), a penalty with `pack` > 1, an
+                unknown `update` or "simultaneous" with d_steps > 1, the
+                same optimizer instance for both players,
                 or a `kwargs` key that `keras.Model.compile` would use to
                 train a single network (`optimizer`, `loss_weights`,
                 `metrics`, `weighted_metrics`).
@@ -367,6 +402,7 @@ class GAN(keras.Model):
         game = games.get_game(loss, label_smoothing)
         d_steps = check_positive_int("d_steps", d_steps, "k of Algorithm 1")
         penalty = self._gradient_penalty(gradient_penalty, gradient_penalty_weight, gradient_penalty_every)
+        update = self._check_update(update, d_steps)
         if d_optimizer is g_optimizer and not isinstance(d_optimizer, str):
             raise ValueError(
                 "Invalid value for argument `g_optimizer`. Expected an "
@@ -388,6 +424,22 @@ class GAN(keras.Model):
         self.d_steps = d_steps
         self.label_smoothing = float(label_smoothing)
         self.gradient_penalty = penalty
+        self.update = update
+
+    @staticmethod
+    def _check_update(update, d_steps):
+        if update not in UPDATES:
+            raise ValueError(
+                f"Invalid value for argument `update`. Expected one of {UPDATES}. "
+                f"Received: update={update!r}"
+            )
+        if update == "simultaneous" and d_steps != 1:
+            raise ValueError(
+                "Invalid value for argument `d_steps`. Expected d_steps=1 with "
+                "update='simultaneous' (both players update once, from the "
+                f"same forward pass). Received: d_steps={d_steps}"
+            )
+        return update
 
     def _gradient_penalty(self, name, weight, every):
         """The `penalties.GradientPenalty` of compile's arguments, or None."""
@@ -399,6 +451,12 @@ class GAN(keras.Model):
                     "gradient_penalty_every is set. Received: gradient_penalty=None"
                 )
             return None
+        if self.pack > 1:
+            raise ValueError(
+                "Invalid value for argument `gradient_penalty`. Expected None "
+                "with pack > 1 (a penalty on packed inputs is not defined "
+                f"here). Received: gradient_penalty={name!r}, pack={self.pack}"
+            )
         return penalties.GradientPenalty(name, weight, every, self.image_shape)
 
     def get_compile_config(self):
@@ -412,6 +470,7 @@ class GAN(keras.Model):
             else keras.saving.serialize_keras_object(self.generator_cost),
             "d_steps": self.d_steps,
             "label_smoothing": self.label_smoothing,
+            "update": self.update,
             **self._penalty_config(),
             "jit_compile": self.jit_compile,
             "steps_per_execution": self.steps_per_execution,
@@ -449,6 +508,7 @@ class GAN(keras.Model):
             "augmentation": None
             if self.augmentation is None
             else keras.saving.serialize_keras_object(self.augmentation),
+            "pack": self.pack,
         }
 
     @classmethod
@@ -604,11 +664,15 @@ class GAN(keras.Model):
     def _discriminator_inputs(self, images, labels):
         return images
 
+    def _d_inputs(self, images, labels):
+        """What D takes for `images`: packed by `pack` (`keras_gan.packing`),
+        with their `labels` when conditional."""
+        return self._discriminator_inputs(packing.pack_samples(images, self.pack), labels)
+
     def _discriminate(self, images, labels, training):
-        """D's logits on `images` (with their `labels` when conditional)."""
-        return self.discriminator(
-            self._discriminator_inputs(images, labels), training=training
-        )
+        """D's logits on `images` (with their `labels` when conditional),
+        one per pack of `pack` images."""
+        return self.discriminator(self._d_inputs(images, labels), training=training)
 
     def _check_images(self, images):
         """Raises before any step when a batch cannot be fed to D."""
@@ -648,10 +712,8 @@ class GAN(keras.Model):
         return self.augmentation.augment(images, seed)
 
     def _penalty(self, real, fake, seed):
-        """The weighted gradient penalty of a D update, per sample (zeros
-        without one): the seam between D's cost and `keras_gan.penalties`."""
-        if self.gradient_penalty is None:
-            return tf.zeros(tf.shape(real[0])[:1], tf.float32)
+        """The weighted gradient penalty of a D update, per sample: the seam
+        between D's cost and `keras_gan.penalties` (with a penalty only)."""
         penalty = self.gradient_penalty(
             lambda images, labels: self._discriminate(images, labels, training=True),
             real,
@@ -670,27 +732,54 @@ class GAN(keras.Model):
         z = self.sample_latent(tf.shape(real_images)[0], z_seed)
         return z, self._fake_labels(real_labels, label_seed)
 
+    def _d_cost(self, real_images, real_labels, fake_images, fake_labels, seed):
+        """D's per-sample costs on a real and a generated minibatch, as D
+        sees them (augmented): the game's and the game's plus the penalty,
+        with both logits. Called inside the tape of D's gradient."""
+        real_images = self._augment(real_images, _fold(seed, 3))
+        fake_images = self._augment(fake_images, _fold(seed, 4))
+        # Two calls, not one concatenated batch: with batch normalization
+        # each minibatch is all real or all generated (as in DCGAN).
+        real_logits = self._discriminate(real_images, real_labels, training=True)
+        fake_logits = self._discriminate(fake_images, fake_labels, training=True)
+        d_loss = self.game.discriminator_loss(real_logits, fake_logits)
+        d_cost = d_loss
+        if self.gradient_penalty is not None:
+            d_cost += self._penalty((real_images, real_labels), (fake_images, fake_labels), seed)
+        return d_loss, d_cost, real_logits, fake_logits
+
+    @staticmethod
+    def _scaled_loss(optimizer, cost):
+        """The loss to differentiate for a per-sample `cost`: summed, divided
+        by the global batch, scaled for float16 (inside the tape)."""
+        return optimizer.scale_loss(tf.nn.compute_average_loss(cost))
+
+    @staticmethod
+    def _apply(optimizer, tape, loss, network):
+        variables = network.trainable_variables
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+
+    def _after_d_update(self, d_loss, real_logits, fake_logits):
+        self._track_discriminator(d_loss, real_logits, fake_logits)
+        if self.augmentation is not None:
+            self.augmentation.observe(real_logits)
+
+    def _after_g_update(self, g_loss):
+        self.g_loss_tracker.update_state(g_loss)
+        if self.ema_generator is not None:
+            ema.update(self.ema_generator, self.generator, self.ema_decay, self.g_optimizer.iterations)
+
     def _d_step(self, real_images, real_labels, seed):
         """One discriminator update on a real minibatch and as many fakes."""
         z, fake_labels = self._draw_fakes(real_images, real_labels, seed)
         fake_images = _frozen_call(self.generator, self._generator_inputs(z, fake_labels))
-        real_images = self._augment(real_images, _fold(seed, 3))
-        fake_images = self._augment(fake_images, _fold(seed, 4))
         with tf.GradientTape() as tape:
-            # Two calls, not one concatenated batch: with batch normalization
-            # each minibatch is all real or all generated (as in DCGAN).
-            real_logits = self._discriminate(real_images, real_labels, training=True)
-            fake_logits = self._discriminate(fake_images, fake_labels, training=True)
-            d_loss = self.game.discriminator_loss(real_logits, fake_logits)
-            penalty = self._penalty((real_images, real_labels), (fake_images, fake_labels), seed)
-            scaled = self.d_optimizer.scale_loss(tf.nn.compute_average_loss(d_loss + penalty))
-        variables = self.discriminator.trainable_variables
-        self.d_optimizer.apply_gradients(
-            zip(tape.gradient(scaled, variables), variables)
-        )
-        self._track_discriminator(d_loss, real_logits, fake_logits)
-        if self.augmentation is not None:
-            self.augmentation.observe(real_logits)
+            d_loss, d_cost, real_logits, fake_logits = self._d_cost(
+                real_images, real_labels, fake_images, fake_labels, seed
+            )
+            scaled = self._scaled_loss(self.d_optimizer, d_cost)
+        self._apply(self.d_optimizer, tape, scaled, self.discriminator)
+        self._after_d_update(d_loss, real_logits, fake_logits)
 
     def _g_step(self, real_images, real_labels, seed):
         """One generator update through the frozen discriminator.
@@ -705,18 +794,39 @@ class GAN(keras.Model):
             )
             # G's gradient flows back through the augmentation.
             fake_images = self._augment(fake_images, _fold(seed, 3))
-            fake_logits = _frozen_call(
-                self.discriminator, self._discriminator_inputs(fake_images, fake_labels)
+            fake_logits = _frozen_call(self.discriminator, self._d_inputs(fake_images, fake_labels))
+            g_loss = self.game.generator_loss(fake_logits)
+            scaled = self._scaled_loss(self.g_optimizer, g_loss)
+        self._apply(self.g_optimizer, tape, scaled, self.generator)
+        self._after_g_update(g_loss)
+
+    def _simultaneous_step(self, real_images, real_labels, seed):
+        """Both players' updates from one forward pass (`update=
+        "simultaneous"`): the same generated minibatch and D outputs give
+        D's cost and G's, both gradients are taken at the parameters before
+        either update, then both are applied."""
+        z, fake_labels = self._draw_fakes(real_images, real_labels, seed)
+        with tf.GradientTape(persistent=True) as tape:
+            fake_images = self.generator(self._generator_inputs(z, fake_labels), training=True)
+            d_loss, d_cost, real_logits, fake_logits = self._d_cost(
+                real_images, real_labels, fake_images, fake_labels, seed
             )
             g_loss = self.game.generator_loss(fake_logits)
-            scaled = self.g_optimizer.scale_loss(tf.nn.compute_average_loss(g_loss))
-        variables = self.generator.trainable_variables
-        self.g_optimizer.apply_gradients(
-            zip(tape.gradient(scaled, variables), variables)
-        )
-        self.g_loss_tracker.update_state(g_loss)
-        if self.ema_generator is not None:
-            ema.update(self.ema_generator, self.generator, self.ema_decay, self.g_optimizer.iterations)
+            d_scaled = self._scaled_loss(self.d_optimizer, d_cost)
+            g_scaled = self._scaled_loss(self.g_optimizer, g_loss)
+        # Both gradients before either update changes a weight.
+        d_gradients = tape.gradient(d_scaled, self.discriminator.trainable_variables)
+        g_gradients = tape.gradient(g_scaled, self.generator.trainable_variables)
+        del tape
+        with tf.control_dependencies(d_gradients + g_gradients):
+            self.d_optimizer.apply_gradients(zip(d_gradients, self.discriminator.trainable_variables))
+        # Under tf.distribute each apply all-reduces its gradients, and every
+        # replica must run the two all-reduces in the same order: G's waits
+        # for D's update (its step counter, incremented last).
+        with tf.control_dependencies([self.d_optimizer.iterations.value]):
+            self.g_optimizer.apply_gradients(zip(g_gradients, self.generator.trainable_variables))
+        self._after_d_update(d_loss, real_logits, fake_logits)
+        self._after_g_update(g_loss)
 
     def _batch_size_checks(self, images):
         """Checks a batch holds k minibatches; returns run-time checks, if any.
@@ -725,11 +835,11 @@ class GAN(keras.Model):
         known only when the step runs gives an assertion that the whole step
         must wait for, so that no update happens on a bad batch.
         """
-        k = self.d_steps
+        k = self.d_steps * self.pack
         message = (
             "Invalid dataset batch size. Expected a multiple of "
-            f"d_steps={k} (each batch holds one real minibatch per "
-            "discriminator step). Received: a batch of"
+            f"d_steps * pack={k} (each batch holds one real minibatch per "
+            "discriminator step, of whole packs). Received: a batch of"
         )
         batch = images.shape[0]
         if batch is None and k > 1:
@@ -766,6 +876,9 @@ class GAN(keras.Model):
                 zip(self._split_minibatches(images), self._split_minibatches(labels))
             )
             seeds = self._step_seeds(self.d_steps + 1)
+            if self.update == "simultaneous":
+                self._simultaneous_step(*minibatches[0], seeds[0])
+                return self._logs()
             for (real_images, real_labels), seed in zip(minibatches, seeds):
                 self._d_step(real_images, real_labels, seed)
             self._g_step(*minibatches[0], seeds[-1])

@@ -52,6 +52,21 @@ def test_two_replicas_match_one_device_and_draw_their_own_noise_and_dropout():
     assert out["replica_p"] == [0.5, 0.5]
 
 
+def test_two_replicas_match_one_device_with_packing_and_simultaneous_updates():
+    result = run_python(["tests/scripts/mirrored_step.py", "packed"])
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    one, two = out["one_device_packed"], out["two_replicas_packed"]
+    assert (one["replicas"], two["replicas"]) == (1, 2)
+    # Each replica's 4 images make 2 packs, the same packs as on one device.
+    assert np.array(one["weights"][-2]).shape == (8, 1)  # D's kernel: 2 x 2 x 2 packed inputs
+    for a, b in zip(one["weights"], two["weights"]):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    assert sorted(one["logs"]) == ["d_fake", "d_loss", "d_real", "g_loss", "loss"]
+    for key in one["logs"]:
+        np.testing.assert_allclose(one["logs"][key], two["logs"][key], atol=1e-5)
+
+
 def test_two_workers_end_with_identical_weights_and_only_the_chief_writes(tmp_path):
     ports = ",".join(map(str, free_ports(2)))
     pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}

@@ -3,7 +3,7 @@
 `SampleGrid` and `LatentInterpolation` write PNGs, `TensorBoardImages` image
 summaries; `ForPlayer` points Keras's learning-rate callbacks at one player's
 optimizer; `BackupAndRestore` is Keras's, mid-epoch, on SIGTERM, verified and
-never the only copy.
+never the only copy; `MomentumRamp` the 2014 recipe's momentum schedule.
 """
 
 from keras_gan.callbacks.backup_and_restore import BackupAndRestore
@@ -11,5 +11,6 @@ from keras_gan.callbacks.backup_and_restore import BackupError
 from keras_gan.callbacks.backup_and_restore import Preempted
 from keras_gan.callbacks.for_player import ForPlayer
 from keras_gan.callbacks.latent_interpolation import LatentInterpolation
+from keras_gan.callbacks.momentum_ramp import MomentumRamp
 from keras_gan.callbacks.sample_grid import SampleGrid
 from keras_gan.callbacks.tensorboard_images import TensorBoardImages

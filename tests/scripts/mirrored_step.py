@@ -1,10 +1,14 @@
 """Run in a fresh process: fit one tiny GAN on 1 device and on 2 replicas.
 
 Prints one JSON line: both runs' weights and logs, and the z and dropout
-masks each replica drew.
+masks each replica drew. With the argument `packed`, only the pack=2,
+simultaneous-update GAN (in a process of its own: a later MirroredStrategy
+in the same process can meet the earlier one's collective keys, a TF
+runtime matter, and a D of another shape then fails).
 """
 
 import json
+import sys
 
 import tensorflow as tf
 
@@ -17,22 +21,24 @@ import numpy as np  # noqa: E402
 import keras_gan  # noqa: E402
 
 
-def build(loss="non_saturating", toolkit=False):
-    """toolkit: hinge + R1 + spectral norm + EMA."""
+def build(loss="non_saturating", toolkit=False, packed=False):
+    """toolkit: hinge + R1 + spectral norm + EMA; packed: pack=2 with
+    simultaneous updates."""
     keras.utils.set_random_seed(0)
     z = keras.Input((3,))
     # A generator that ignores its noise, so both runs generate the same batch.
     x = keras.layers.Dense(4, kernel_initializer="zeros", trainable=False)(z)
     x = keras.layers.Dense(4, bias_initializer=keras.initializers.Constant(0.1))(x)
     generator = keras.Model(z, keras.layers.Reshape((2, 2, 1))(x))
-    images = keras.Input((2, 2, 1))
+    images = keras.Input((2, 2, 2 if packed else 1))
     dense = keras.layers.Dense(1)
     if toolkit:
         dense = keras_gan.architectures.SpectralNormalization(dense)
     discriminator = keras.Model(images, dense(keras.layers.Flatten()(images)))
-    gan = keras_gan.GAN(generator, discriminator, seed=0, ema_decay=0.5 if toolkit else None)
+    gan = keras_gan.GAN(generator, discriminator, seed=0, ema_decay=0.5 if toolkit else None, pack=2 if packed else 1)
     options = {"gradient_penalty": "r1", "gradient_penalty_weight": 0.5} if toolkit else {}
-    gan.compile(keras.optimizers.Adam(0.1), keras.optimizers.Adam(0.1), d_steps=2, loss=loss, **options)
+    options.update({"update": "simultaneous", "d_steps": 1} if packed else {"d_steps": 2})
+    gan.compile(keras.optimizers.Adam(0.1), keras.optimizers.Adam(0.1), loss=loss, **options)
     return gan
 
 
@@ -42,13 +48,16 @@ out = {}
 # A user's Keras loss whose own reduction ("sum") would scale with the
 # per-replica batch: the GAN must take it per sample all the same.
 summed = keras.losses.BinaryCrossentropy(from_logits=True, reduction="sum")
-for loss, suffix in (("non_saturating", ""), (summed, "_custom_loss"), ("hinge", "_toolkit")):
+CONFIGS = (("non_saturating", ""), (summed, "_custom_loss"), ("hinge", "_toolkit"))
+if sys.argv[1:] == ["packed"]:
+    CONFIGS = (("non_saturating", "_packed"),)
+for loss, suffix in CONFIGS:
     for name, strategy in (
         ("one_device", tf.distribute.OneDeviceStrategy("/cpu:0")),
         ("two_replicas", tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])),
     ):
         with strategy.scope():
-            gan = build(loss, toolkit=suffix == "_toolkit")
+            gan = build(loss, toolkit=suffix == "_toolkit", packed=suffix == "_packed")
         history = gan.fit(dataset, epochs=1, verbose=0)
         out[name + suffix] = {
             "replicas": strategy.num_replicas_in_sync,
@@ -56,6 +65,9 @@ for loss, suffix in (("non_saturating", ""), (summed, "_custom_loss"), ("hinge",
             "weights": [w.tolist() for w in gan.get_weights()],
             "logs": {k: v[-1] for k, v in history.history.items()},
         }
+if sys.argv[1:] == ["packed"]:
+    print(json.dumps(out))
+    sys.exit(0)
 
 
 @tf.function
