@@ -12,6 +12,7 @@ from conftest import finish
 from conftest import free_ports
 from conftest import run_python
 from conftest import start_python
+from test_quality_metrics import write_folder
 
 
 def test_two_replicas_match_one_device_and_draw_their_own_noise_and_dropout():
@@ -68,6 +69,7 @@ def test_two_replicas_match_one_device_with_packing_and_simultaneous_updates():
 
 
 def test_two_workers_end_with_identical_weights_and_only_the_chief_writes(tmp_path):
+    write_folder(tmp_path / "reference", 100, side=8)
     ports = ",".join(map(str, free_ports(2)))
     pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
     # Each worker sets its own TF_CONFIG before importing TensorFlow.
@@ -84,8 +86,23 @@ def test_two_workers_end_with_identical_weights_and_only_the_chief_writes(tmp_pa
     assert all(np.isfinite(v).all() for v in chief["history"].values())
     assert sorted(os.listdir(tmp_path / "samples_0")) == ["epoch_0001.png", "epoch_0002.png"]
     assert keras_gan.callbacks.BackupAndRestore.restored_epoch(tmp_path / "backup_0") == 2
-    for written_by_chief_only in ("samples_1", "backup_1"):
+    # QualityMetrics on every worker (no collective to wait for), the same
+    # values, equal to the metric by hand; only the chief writes its JSONL.
+    assert chief["history"]["fcd100_folder"][-1] == pytest.approx(chief["fcd_by_hand"], rel=1e-6)
+    assert len((tmp_path / "metrics_0.jsonl").read_text().splitlines()) == 2
+    for written_by_chief_only in ("samples_1", "backup_1", "metrics_1.jsonl"):
         assert not (tmp_path / written_by_chief_only).exists()
+
+
+def test_quality_metrics_under_two_replicas(tmp_path):
+    write_folder(tmp_path / "reference", 60)
+    result = run_python(["tests/scripts/mirrored_quality.py", str(tmp_path)])
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["replicas"] == 2 and len(out["logged"]) == 2
+    # The logged value of the last epoch equals the metric by hand on the
+    # same 50 samples of the trained generator.
+    assert out["logged"][-1] == pytest.approx(out["by_hand"], rel=1e-6)
 
 
 def test_strategies_by_name(monkeypatch):

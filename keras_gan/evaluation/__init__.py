@@ -2,8 +2,12 @@
 
 - `statistics`: `frechet_distance` and `kernel_distance` (KID) on any two
   feature sets, accumulated in float64;
-- `features`: Inception-v3 pool features (FID) and any classifier's hidden
-  features, and `frechet_classifier_distance` on images;
+- `fid_inception`: the FID Inception-v3 of every published FID (TF's
+  2015-12-05 graph, pytorch-fid's weights converted), with its resize modes;
+- `reference`: reference statistics per protocol, computed once and cached;
+- `features`: Keras's ImageNet Inception-v3 pool features (not FID's
+  network) and any classifier's hidden features, and
+  `frechet_classifier_distance` on images;
 - `scores`: `classifier_score` (the Inception-score formula) and improved
   `precision_recall` (k = 3);
 - `two_sample`: the classifier two-sample test;
@@ -19,8 +23,10 @@ conditional MNIST generator.
 """
 
 from keras_gan.evaluation import features
+from keras_gan.evaluation import fid_inception
 from keras_gan.evaluation import modes
 from keras_gan.evaluation import parzen
+from keras_gan.evaluation import reference
 from keras_gan.evaluation import scores
 from keras_gan.evaluation import statistics
 from keras_gan.evaluation import two_sample
