@@ -7,6 +7,7 @@
     python train.py --dataset path/to/classes --conditional       # one subfolder per class
     python train.py --architecture sngan --loss hinge --spectral-norm --d-steps 5 \
         --learning-rate 2e-4 --beta-1 0 --beta-2 0.9   # SNGAN (README: Recipes)
+    python train.py --eval-every 1                 # FCD and KID of 10,000 samples every epoch
 
 The run directory (--output-dir) receives:
 
@@ -22,6 +23,11 @@ The run directory (--output-dir) receives:
     generator/          the trained generator as a SavedModel
     checkpoints/        with --save-every N: epoch_NNNN.keras every N epochs
     tensorboard/        with --tensorboard: scalars (train/) and grids (samples/)
+    metrics.jsonl       with --eval-every N: one JSON object per evaluation (step, images
+                        seen, e.g. fcd10k_test and kcd10k_test, seconds it took)
+    metrics.png         the same, plotted against generator updates
+    best/, best.json    the generator export of the evaluation with the lowest Frechet
+                        distance, and that evaluation's record
 
 Rerunning the same command after an interruption resumes from the last
 backup (every epoch, or every --backup-every N generator updates, or on
@@ -47,7 +53,8 @@ AUGMENT_POLICIES = ("color", "translation", "cutout")  # keras_gan.augment.POLIC
 # Keys that may differ when an interrupted run is resumed; keys derived from
 # the data, not given as flags.
 RESUMABLE_CHANGES = (
-    "epochs", "data_dir", "tensorboard", "save_every", "backup_every", "strategy", "jit_compile", "deterministic"
+    "epochs", "data_dir", "tensorboard", "save_every", "backup_every", "strategy", "jit_compile", "deterministic",
+    "fid_weights",
 )
 DERIVED = ("class_names",)
 # keras_gan.callbacks.BackupAndRestore's directories: the newest backup, one
@@ -56,6 +63,8 @@ DERIVED = ("class_names",)
 BACKUP_SUFFIXES = ("", ".partial", ".previous", ".retired")
 STRATEGIES = ("auto", "default", "mirrored", "multi_worker", "tpu")
 PRECISIONS = ("off", "mixed_float16", "mixed_bfloat16")
+EVAL_FEATURES = ("auto", "classifier", "fid_inception", "inception_imagenet")  # evaluation.reference
+FID_RESIZE_MODES = ("legacy_tf", "pytorch_fid", "clean")  # evaluation.fid_inception
 
 
 def positive_int(text):
@@ -182,6 +191,19 @@ def parse_args(argv=None):
     add("--deterministic", action="store_true",
         help="deterministic ops (tf.config.experimental.enable_op_determinism): reruns and resumed runs "
         "give bit-identical weights")
+    add("--eval-every", type=positive_int, default=None, metavar="N",
+        help="every N epochs, the Frechet distance and KID of --eval-samples generated images against the "
+        "dataset's --eval-split, into the logs, metrics.jsonl, metrics.png and best/ (default: off)")
+    add("--eval-samples", type=positive_int, default=10000, help="images per evaluation (default: 10000)")
+    add("--eval-split", default="test", help="the reference split of a TFDS dataset (default: test)")
+    add("--eval-features", choices=EVAL_FEATURES, default="auto",
+        help="feature network: classifier (the MNIST classifier; fcd/kcd), fid_inception (FID's network, needs "
+        "--fid-weights; fid/kid), inception_imagenet (Keras's ImageNet weights, not FID's) (default: auto, "
+        "classifier for 28x28x1 images, else fid_inception)")
+    add("--fid-weights", default=None, help="the FID Inception weights converted by "
+        "python -m keras_gan.evaluation.fid_inception (a .weights.h5 file)")
+    add("--fid-resize", choices=FID_RESIZE_MODES, default="legacy_tf",
+        help="FID's resize to 299x299 (default: legacy_tf, TF's original bilinear)")
     add("--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras fit verbosity (default: 1, a progress bar)")
     args = parser.parse_args(argv)
     if args.learning_rate is not None:
@@ -286,6 +308,35 @@ def build_gan(args, image_shape, num_classes=None):
     return gan
 
 
+def quality_metrics(keras_gan, args, image_shape):
+    """The QualityMetrics callback of --eval-every, or None; raises for bad
+    evaluation flags before anything is written."""
+    if args.eval_every is None:
+        return None
+    features = args.eval_features
+    if features == "auto":
+        features = "classifier" if image_shape == (28, 28, 1) else "fid_inception"
+    if features == "classifier" and image_shape != (28, 28, 1):
+        raise ValueError(f"--eval-features classifier needs 28x28x1 images (the MNIST classifier's); received "
+                         f"images of shape {image_shape}. Use fid_inception with --fid-weights.")
+    return keras_gan.callbacks.QualityMetrics(
+        dataset=args.dataset,
+        split=args.eval_split,
+        features=features,
+        num_samples=args.eval_samples,
+        every_epochs=args.eval_every,
+        resize=args.fid_resize,
+        fid_weights=args.fid_weights,
+        image_size=args.image_size,
+        seed=args.seed,
+        images_per_step=args.batch_size * args.d_steps,
+        jsonl_path=os.path.join(args.output_dir, "metrics.jsonl"),
+        best_export_dir=os.path.join(args.output_dir, "best"),
+        data_dir=args.data_dir,
+        verbose=int(args.verbose > 0),
+    )
+
+
 def load_dataset(keras_gan, args):
     """(dataset, class names): a folder's or a TFDS dataset's batches of
     `batch_size * d_steps`; class names only with --conditional."""
@@ -372,6 +423,7 @@ def train(args, config, resume):
         images = dataset.element_spec[0] if args.conditional else dataset.element_spec
         with strategy.scope():
             gan = build_gan(args, tuple(images.shape[1:]), num_classes)
+        quality = quality_metrics(keras_gan, args, tuple(images.shape[1:]))
     except (ValueError, FileNotFoundError, RuntimeError) as error:
         sys.exit(f"error: {error}")  # before anything is written
     if args.conditional:
@@ -402,7 +454,9 @@ def train(args, config, resume):
     # Conditional: a row of 8 per class (ConditionalGAN.generate's labels).
     grid = {"num_samples": 8 * num_classes, "num_rows": num_classes} if num_classes else {}
     labelled = {"row_labels": class_names} if num_classes else {}
-    callbacks = [
+    # First: the callbacks after it (CSVLogger, TensorBoard) see its metrics.
+    callbacks = [quality] if quality else []
+    callbacks += [
         keras_gan.callbacks.SampleGrid(
             os.path.join(directory, "samples"), seed=args.seed, gif=True, **grid, **labelled
         ),
@@ -440,6 +494,8 @@ def train(args, config, resume):
         return
     keras_gan.export.export_generator(gan, os.path.join(directory, "generator"))
     keras_gan.plotting.plot_history(history_csv, os.path.join(directory, "losses.png"))
+    if quality:
+        keras_gan.plotting.plot_metrics(quality.jsonl_path, os.path.join(directory, "metrics.png"))
     # The run is complete only now: a crash before this line resumes.
     backup_callback.delete_backups()
     print(f"Wrote {directory}: {', '.join(sorted(os.listdir(directory)))}")

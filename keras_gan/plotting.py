@@ -1,6 +1,7 @@
 """Figures of a GAN run: image grids and loss curves (matplotlib)."""
 
 import csv
+import json
 import math
 import os
 
@@ -134,6 +135,41 @@ def plot_history(csv_path, png_path):
         axes.legend()
         axes.grid(alpha=0.3)
     prob_axes.set_ylim(0.0, 1.0)
+    fig.tight_layout()
+    fig.savefig(png_path)
+    plt.close(fig)
+
+
+def plot_metrics(jsonl_path, png_path):
+    """Plots each metric of a `QualityMetrics` JSONL file against generator updates.
+
+    One panel per metric (e.g. `fcd10k_test`, `kcd10k_test`), the value of
+    each evaluation against its step, the lowest marked.
+
+    Args:
+        jsonl_path: the file written by `keras_gan.callbacks.QualityMetrics`
+            (one JSON object per evaluation, with `step` and `metrics`).
+        png_path: the PNG to write.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    with open(jsonl_path) as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    names = list(records[0]["metrics"]) if records else []
+    fig, axes = plt.subplots(1, max(len(names), 1), figsize=(5 * max(len(names), 1), 3.8), squeeze=False)
+    for axis, name in zip(axes[0], names):
+        steps = [r["step"] for r in records]
+        values = [r["metrics"][name] for r in records]
+        axis.plot(steps, values, marker="o")
+        best = min(range(len(values)), key=values.__getitem__)
+        axis.plot(steps[best], values[best], marker="*", markersize=14, color="red", label=f"lowest: {values[best]:.3g}")
+        axis.set_xlabel("generator updates")
+        axis.set_ylabel(name)
+        axis.legend()
+        axis.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(png_path)
     plt.close(fig)

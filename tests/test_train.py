@@ -269,6 +269,39 @@ def test_sigterm_to_one_of_two_workers_stops_both_at_one_step(mnist_data_dir, tm
     resume_and_compare(tmp_path, run, flags, metadata["epoch"] + 2, start=run_workers)
 
 
+def test_eval_every_writes_metrics_their_plot_and_the_best_export(mnist_data_dir, tmp_path):
+    """--eval-every 1 on MNIST: fcd/kcd against the test split in the logs
+    and history.csv, metrics.jsonl, metrics.png, and best/ holding the
+    evaluation with the lowest distance."""
+    run = tmp_path / "run"
+    flags = ["--epochs", "3", "--output-dir", str(run), *TINY, "--eval-every", "1", "--eval-samples", "300"]
+    result = run_python(["train.py", *flags])
+    assert result.returncode == 0, result.stderr[-3000:]
+    records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in records] == [3, 6, 9] and [r["epoch"] for r in records] == [1, 2, 3]
+    assert records[0]["images_seen"] == 3 * 16 and records[0]["reference"]["split"] == "test"
+    assert sorted(records[0]["metrics"]) == ["fcd300_test", "kcd300_test"]
+    with open(run / "history.csv") as f:
+        logged = [float(row["fcd300_test"]) for row in csv.DictReader(f)]
+    assert logged == pytest.approx([r["metrics"]["fcd300_test"] for r in records], rel=1e-6)
+    best = json.loads((run / "best.json").read_text())
+    assert best["metrics"]["fcd300_test"] == min(logged)
+    assert (run / "best" / "saved_model.pb").exists()
+    assert matplotlib.image.imread(run / "metrics.png").shape[1] > 500
+
+
+def test_bad_evaluation_flags_fail_before_anything_is_written(mnist_data_dir, tmp_path):
+    run = tmp_path / "run"
+    result = run_python(["train.py", "--output-dir", str(run), "--eval-every", "0"])
+    assert result.returncode == 2 and "--eval-every" in result.stderr
+    result = run_python(["train.py", "--output-dir", str(run), "--eval-every", "1", "--eval-samples", "100"])
+    assert result.returncode == 1 and "argument `num_samples`. Expected more than the 128 features" in result.stderr
+    result = run_python(["train.py", "--output-dir", str(run), "--eval-every", "1", "--eval-features", "fid_inception",
+                         "--fid-weights", str(tmp_path / "missing.weights.h5")])
+    assert result.returncode == 1 and "argument `fid_weights`. Expected a file" in result.stderr
+    assert "Traceback" not in result.stderr and not run.exists()
+
+
 def test_bad_flags_fail_before_anything_is_written(tmp_path):
     result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), "--d-steps", "0"])
     assert result.returncode == 2 and "--d-steps" in result.stderr

@@ -82,7 +82,10 @@ class QualityMetrics(keras.callbacks.Callback):
             min(1000, n)).
         resize: the FID resize mode ("legacy_tf", "pytorch_fid", "clean").
         fid_weights: the converted FID Inception weights file.
-        reference_count: images of the reference (default 10,000).
+        reference_count: images of the reference (default 10,000; of a
+            folder, up to that many).
+        image_size: `(height, width)` to resize a folder's images to (as
+            the training data's), or None.
         seed: int, seed of the latent vectors.
         batch_size: images per generator and feature-network call.
         images_per_step: int or None: real images D sees per generator
@@ -115,6 +118,7 @@ class QualityMetrics(keras.callbacks.Callback):
         resize="legacy_tf",
         fid_weights=None,
         reference_count=10000,
+        image_size=None,
         seed=0,
         batch_size=500,
         images_per_step=None,
@@ -160,6 +164,7 @@ class QualityMetrics(keras.callbacks.Callback):
         self.every_steps = None if every_steps is None else check_positive_int("every_steps", every_steps)
         self.reference_count = check_positive_int("reference_count", reference_count, minimum=2)
         self.dataset, self.split, self.resize, self.fid_weights = dataset, split, resize, fid_weights
+        self.image_size = image_size
         self.kid, self.seed, self.batch_size = kid, seed, check_positive_int("batch_size", batch_size)
         self.images_per_step = images_per_step
         self.jsonl_path, self.best_export_dir = jsonl_path, best_export_dir
@@ -185,7 +190,8 @@ class QualityMetrics(keras.callbacks.Callback):
                 self._feature_model = references.feature_model(self.features, self.fid_weights, self.resize)
             self._reference = references.reference_statistics(
                 self.dataset, self.split, self.features, self.reference_count, self.resize, self.fid_weights,
-                data_dir=self.data_dir, cache_dir=self.cache_dir, model=self._feature_model,
+                image_size=self.image_size, data_dir=self.data_dir, cache_dir=self.cache_dir,
+                model=self._feature_model,
             )
         step = self._step()
         self.records = [r for r in self._read_records() if r["step"] <= step]

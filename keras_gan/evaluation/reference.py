@@ -104,11 +104,12 @@ def cache_directory(cache_dir=None):
 
 
 def reference_images(dataset, split, count, image_size=None, data_dir=None):
-    """The first `count` images of a TFDS split, or of an image folder (in
-    sorted path order), float32 `(count, h, w, c)` in [-1, 1].
+    """The first `count` images of a TFDS split, or up to `count` of an
+    image folder (all, when it holds fewer; in sorted path order), float32
+    `(n, h, w, c)` in [-1, 1].
 
     Raises:
-        ValueError: if the source holds fewer than `count` images.
+        ValueError: if a TFDS split holds fewer than `count` images.
     """
     from keras_gan import data
 
@@ -116,6 +117,7 @@ def reference_images(dataset, split, count, image_size=None, data_dir=None):
         # One image per batch: no remainder dropped.
         single = data.load_image_folder(dataset, image_size=image_size, batch_size=1, shuffle=False)
         images = np.concatenate([batch.numpy() for batch in single.unbatch().batch(1000)])
+        return images[:count]
     else:
         images = data.images_of(dataset, split, count, data_dir=data_dir)
     if len(images) < count:
@@ -145,7 +147,8 @@ def reference_statistics(
             image folder.
         split: TFDS split (ignored for a folder), e.g. "test", "train".
         features: one of `FEATURE_NETWORKS`.
-        count: int >= 2, images of the reference (the first `count`).
+        count: int >= 2, images of the reference (the first `count`; of a
+            folder, up to `count`).
         resize: the FID resize mode (`fid_inception.RESIZE_MODES`), part
             of the protocol for "fid_inception" only.
         fid_weights: the converted FID Inception weights, for
@@ -180,6 +183,7 @@ def reference_statistics(
     from keras_gan.evaluation.features import features_of
 
     values = features_of(reference_images(dataset, split, count, image_size, data_dir), model)
+    count = len(values)  # a folder may hold fewer than asked
     mean, covariance = statistics.mean_and_covariance(values)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     partial = f"{path}.partial.npz"  # written whole, then renamed: never half a file
