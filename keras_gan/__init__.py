@@ -1,7 +1,7 @@
 """keras_gan: generative adversarial networks for Keras 3 and TensorFlow.
 
 `keras_gan.GAN` is a `keras.Model` trained by `fit`, `keras_gan.ConditionalGAN`
-its class-conditional form. `keras_gan.losses` holds the costs (the 2014
+its class-conditional form, `keras_gan.Pix2Pix` its image-to-image form. `keras_gan.losses` holds the costs (the 2014
 paper's, the NIPS 2016 tutorial's, hinge, least squares, Wasserstein),
 `keras_gan.games` pairs them, `keras_gan.penalties` the gradient penalties, `keras_gan.packing` PacGAN's
 packing, `keras_gan.optimizers` the 2014 recipe's SGD and decay,
@@ -33,5 +33,6 @@ from keras_gan import plotting
 from keras_gan import training
 from keras_gan.conditional_gan import ConditionalGAN
 from keras_gan.gan import GAN
+from keras_gan.pix2pix import Pix2Pix
 
 __version__ = "0.1.0"

@@ -56,6 +56,8 @@ def export_generator(gan, path, ema=True):
         ```
     """
     path = os.fspath(path)
+    if hasattr(gan, "translate"):  # keras_gan.Pix2Pix: images in, images out
+        return _export_translator(gan, path, ema)
     conditional = gan.num_classes is not None
     generator = gan.sampling_generator(ema)
 
@@ -100,6 +102,26 @@ def export_generator(gan, path, ema=True):
             tf.TensorSpec((), tf.int32, name="seed"),
             *labels,
         ],
+    )
+    _write_atomically(archive, path)
+    return path
+
+
+def _export_translator(gan, path, ema):
+    """A Pix2Pix generator: `serving_default(inputs)`, inputs float32
+    `(n, h, w, c_x)` in [-1, 1], to `images` and `images_uint8`."""
+    generator = gan.sampling_generator(ema)
+
+    def outputs(inputs):
+        images = tf.cast(generator(inputs, training=False), tf.float32)
+        return {"images": images, "images_uint8": to_uint8(images)}
+
+    archive = keras.export.ExportArchive()
+    archive.track(generator)
+    archive.add_endpoint(
+        name="serving_default",
+        fn=outputs,
+        input_signature=[tf.TensorSpec((None, *gan.input_image_shape), tf.float32, name="inputs")],
     )
     _write_atomically(archive, path)
     return path

@@ -101,6 +101,41 @@ def score_names(game):
 
 def score(game, logits):
     """D's output as logged: sigmoid(l) in [0, 1] for cross-entropy games,
-    the raw l otherwise; float32 `(batch,)`."""
-    logits = losses.flatten_logits(logits)
-    return tf.sigmoid(logits) if game.cross_entropy else logits
+    the raw l otherwise; float32 `(batch,)`, the mean over a sample's
+    patches when D gives several logits per sample (PatchGAN)."""
+    logits = tf.cast(logits, tf.float32)
+    logits = tf.reshape(logits, tf.stack([tf.shape(logits)[0], -1]))
+    return tf.reduce_mean(tf.sigmoid(logits) if game.cross_entropy else logits, axis=1)
+
+
+def per_patch(game):
+    """`game` for a discriminator that gives a map of logits per sample.
+
+    A PatchGAN D (Isola et al. 2017, section 3.2.2) judges each patch of a
+    sample: its logits have shape `(batch, ...)`, several per sample. Each
+    player's cost of a sample is then the mean, over its patches, of the
+    game's cost of each patch (every patch a sample of its own, as in
+    phillipi/pix2pix's criterion over the output map). With one logit per
+    sample, the same as `game`.
+
+    Returns:
+        A `Game` with the same name, whose costs take logits `(batch, ...)`
+        and return float32 `(batch,)`.
+    """
+
+    def patches(logits):
+        logits = tf.cast(logits, tf.float32)
+        return tf.reshape(logits, [-1]), tf.shape(logits)[0]
+
+    def per_sample(costs, batch):
+        return tf.reduce_mean(tf.reshape(costs, tf.stack([batch, -1])), axis=1)
+
+    def discriminator_loss(real_logits, fake_logits):
+        (real, batch), (fake, _) = patches(real_logits), patches(fake_logits)
+        return per_sample(game.discriminator_loss(real, fake), batch)
+
+    def generator_loss(fake_logits):
+        fake, batch = patches(fake_logits)
+        return per_sample(game.generator_loss(fake), batch)
+
+    return game._replace(discriminator_loss=discriminator_loss, generator_loss=generator_loss)

@@ -764,6 +764,12 @@ class GAN(keras.Model):
         if self.augmentation is not None:
             self.augmentation.observe(real_logits)
 
+    def _generator_cost(self, fake_logits, fake_images, real_images):
+        """G's per-sample cost: (the game's, the whole). The seam for a
+        term beside the game's (`Pix2Pix`: lambda L1 to the target)."""
+        g_loss = self.game.generator_loss(fake_logits)
+        return g_loss, g_loss
+
     def _after_g_update(self, g_loss):
         self.g_loss_tracker.update_state(g_loss)
         if self.ema_generator is not None:
@@ -793,10 +799,10 @@ class GAN(keras.Model):
                 self._generator_inputs(z, fake_labels), training=True
             )
             # G's gradient flows back through the augmentation.
-            fake_images = self._augment(fake_images, _fold(seed, 3))
-            fake_logits = _frozen_call(self.discriminator, self._d_inputs(fake_images, fake_labels))
-            g_loss = self.game.generator_loss(fake_logits)
-            scaled = self._scaled_loss(self.g_optimizer, g_loss)
+            seen = self._augment(fake_images, _fold(seed, 3))
+            fake_logits = _frozen_call(self.discriminator, self._d_inputs(seen, fake_labels))
+            g_loss, g_cost = self._generator_cost(fake_logits, fake_images, real_images)
+            scaled = self._scaled_loss(self.g_optimizer, g_cost)
         self._apply(self.g_optimizer, tape, scaled, self.generator)
         self._after_g_update(g_loss)
 
@@ -811,9 +817,9 @@ class GAN(keras.Model):
             d_loss, d_cost, real_logits, fake_logits = self._d_cost(
                 real_images, real_labels, fake_images, fake_labels, seed
             )
-            g_loss = self.game.generator_loss(fake_logits)
+            g_loss, g_cost = self._generator_cost(fake_logits, fake_images, real_images)
             d_scaled = self._scaled_loss(self.d_optimizer, d_cost)
-            g_scaled = self._scaled_loss(self.g_optimizer, g_loss)
+            g_scaled = self._scaled_loss(self.g_optimizer, g_cost)
         # Both gradients before either update changes a weight.
         d_gradients = tape.gradient(d_scaled, self.discriminator.trainable_variables)
         g_gradients = tape.gradient(g_scaled, self.generator.trainable_variables)
@@ -836,10 +842,11 @@ class GAN(keras.Model):
         must wait for, so that no update happens on a bad batch.
         """
         k = self.d_steps * self.pack
+        factor = f"d_steps * pack={k}" if self.pack > 1 else f"d_steps={k}"
         message = (
-            "Invalid dataset batch size. Expected a multiple of "
-            f"d_steps * pack={k} (each batch holds one real minibatch per "
-            "discriminator step, of whole packs). Received: a batch of"
+            f"Invalid dataset batch size. Expected a multiple of {factor} "
+            "(each batch holds one real minibatch per discriminator step"
+            f"{', of whole packs' if self.pack > 1 else ''}). Received: a batch of"
         )
         batch = images.shape[0]
         if batch is None and k > 1:

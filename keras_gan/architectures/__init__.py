@@ -5,7 +5,8 @@ Generators map z, float32 `(batch, latent_dim)`, to images, float32
 to logits, float32 `(batch, 1)`, with no sigmoid. Every builder takes
 `num_classes=` (conditional networks), every discriminator builder
 `spectral_norm=` (`SpectralNormalization` on each convolution and dense
-layer).
+layer). `unet_generator` and `patchgan_discriminator` are pix2pix's
+image-to-image networks (`keras_gan.Pix2Pix`).
 """
 
 from keras_gan.architectures.dcgan import dcgan_discriminator
@@ -14,6 +15,9 @@ from keras_gan.architectures.dcgan import resolution_steps
 from keras_gan.architectures.maxout import Maxout
 from keras_gan.architectures.mlp import mlp_discriminator
 from keras_gan.architectures.mlp import mlp_generator
+from keras_gan.architectures.pix2pix import patchgan_discriminator
+from keras_gan.architectures.pix2pix import patchgan_receptive_field
+from keras_gan.architectures.pix2pix import unet_generator
 from keras_gan.architectures.replica_dropout import ReplicaDropout
 from keras_gan.architectures.resnet import resnet_discriminator
 from keras_gan.architectures.resnet import resnet_generator

@@ -1,0 +1,191 @@
+"""`Pix2Pix`: image-to-image translation with a conditional GAN (Isola et al. 2017)."""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gan import games
+from keras_gan.gan import GAN
+from keras_gan.gan import _frozen_call
+from keras_gan.gan import _static_shape
+from keras_gan.validation import check_positive_int
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class Pix2Pix(GAN):
+    """A conditional GAN from an input image x to an output image y.
+
+    G maps x to y (no z: dropout in G is its randomness, section 3.2.1); D
+    judges (x, y) pairs, x and y concatenated along channels, real pairs
+    (x, target) against generated ones (x, G(x)), patch by patch with a
+    PatchGAN (section 3.2.2; the game's cost is averaged over each sample's
+    patches, `games.per_patch`). G's cost adds lambda times the L1 distance
+    to the target (equation 4):
+
+        G* = arg min_G max_D L_cGAN(G, D) + lambda L_L1(G),
+        L_L1 = E ||y - G(x)||_1 (here the mean over pixels and channels).
+
+    It trains through `GAN.train_step` unchanged, by the conditioning hooks
+    (x plays the part of ConditionalGAN's labels) and the `_generator_cost`
+    seam; so the games, penalties, EMA, simultaneous updates,
+    `tf.distribute`, `.keras` files and the export all apply.
+
+    Batches are `(inputs, targets)` pairs of float images in [-1, 1]:
+    inputs `(batch, h, w, c_x)`, targets `(batch, h, w, c_y)`
+    (`keras_gan.data.paired_from_arrays`, `load_paired_folders`,
+    `load_paired_tfds`).
+
+    `fit` reports the GAN's logs plus `l1`, the unweighted mean absolute
+    error of G(x) to the target (pixels in [-1, 1]).
+
+    Args:
+        generator: a built `keras.Model` from x `(batch, h, w, c_x)` to y
+            `(batch, h, w, c_y)`, e.g.
+            `keras_gan.architectures.unet_generator`.
+        discriminator: a built `keras.Model` from `(batch, h, w, c_x + c_y)`
+            to logits, one per sample or a map of them, e.g.
+            `keras_gan.architectures.patchgan_discriminator`.
+        l1_weight: float >= 0, lambda (paper: 100).
+        seed, ema_decay, augmentation: as `GAN`.
+
+    Raises:
+        ValueError: for `l1_weight` < 0, or networks that do not fit (G's
+            output of another height or width than its input, D's input
+            not x's channels plus y's).
+
+    Reference:
+        Isola et al. 2017, "Image-to-Image Translation with Conditional
+        Adversarial Networks", CVPR, equations 1-4, section 3.2;
+        phillipi/pix2pix.
+    """
+
+    def __init__(self, generator, discriminator, l1_weight=100.0, **kwargs):
+        if isinstance(l1_weight, bool) or not isinstance(l1_weight, (int, float)) or not l1_weight >= 0:
+            raise ValueError(
+                f"Invalid value for argument `l1_weight`. Expected a float >= 0 (lambda; the paper uses 100). "
+                f"Received: l1_weight={l1_weight!r}"
+            )
+        for unused in ("latent_dim", "latent_prior", "pack"):
+            kwargs.pop(unused, None)  # from GAN.get_config: no z, no packing
+        self.l1_weight = float(l1_weight)
+        super().__init__(generator, discriminator, **kwargs)
+        self.l1_tracker = keras.metrics.Mean(name="l1")
+
+    @staticmethod
+    def _resolve_latent_dim(generator, latent_dim, count):
+        return None  # no z
+
+    def _check_networks_fit(self, generator, discriminator):
+        x_shape = _static_shape(generator, "input")
+        y_shape = _static_shape(generator, "output")
+        if x_shape is None or y_shape is None or len(x_shape) != 3 or x_shape[:2] != y_shape[:2]:
+            raise ValueError(
+                "Invalid value for argument `generator`. Expected a built model from images (batch, h, w, c_x) "
+                f"to images of the same height and width. Received: input {x_shape}, output {y_shape}"
+            )
+        d_input = _static_shape(discriminator, "input")
+        expected = (*x_shape[:2], x_shape[-1] + y_shape[-1])
+        if d_input is not None and tuple(d_input) != expected:
+            raise ValueError(
+                "Invalid value for argument `discriminator`. Expected an input of (x, y) pairs, shape (None, "
+                f"{', '.join(map(str, expected))}). Received: a discriminator with input shape (None, "
+                f"{', '.join(map(str, d_input))})"
+            )
+        self.input_image_shape = tuple(x_shape)
+        return tuple(y_shape)
+
+    def compile(self, *args, **kwargs):
+        """`GAN.compile`; the game's cost of a sample is the mean over the
+        patches D judges (`games.per_patch`)."""
+        super().compile(*args, **kwargs)
+        self.game = games.per_patch(self.game)
+
+    def get_config(self):
+        config = super().get_config()
+        for unused in ("latent_dim", "latent_prior", "pack"):
+            config.pop(unused, None)
+        return {**config, "l1_weight": self.l1_weight}
+
+    @property
+    def metrics(self):
+        return [*super().metrics, self.l1_tracker]
+
+    # ------------------------------------------------------------------
+    # The hooks: x takes the place of a conditional GAN's labels.
+
+    def _unpack(self, data):
+        if not isinstance(data, (tuple, list)) or len(data) < 2:
+            raise ValueError(
+                "Invalid dataset for Pix2Pix. Expected (inputs, targets) pairs of images (e.g. "
+                "keras_gan.data.paired_from_arrays). Received: batches without targets"
+            )
+        inputs, targets = data[0], data[1]
+        self._check_images(targets)
+        if tuple(inputs.shape[1:]) != self.input_image_shape:
+            raise ValueError(
+                f"Invalid dataset inputs. Expected shape (batch, {', '.join(map(str, self.input_image_shape))}), "
+                f"the size of the targets {tuple(targets.shape[1:3])} and the generator's input. Received: inputs "
+                f"of shape {tuple(inputs.shape)}"
+            )
+        return targets, inputs
+
+    def _draw_fakes(self, real_images, inputs, seed):
+        return None, inputs  # no z; a generated pair keeps its real x
+
+    def _generator_inputs(self, z, inputs):
+        return inputs
+
+    def _discriminator_inputs(self, images, inputs):
+        return tf.concat([tf.cast(inputs, images.dtype), images], axis=-1)
+
+    def _generator_cost(self, fake_logits, fake_images, real_images):
+        g_loss = self.game.generator_loss(fake_logits)
+        l1 = tf.reduce_mean(
+            tf.abs(tf.cast(fake_images, tf.float32) - tf.cast(real_images, tf.float32)),
+            axis=list(range(1, len(real_images.shape))),
+        )
+        self.l1_tracker.update_state(l1)
+        return g_loss, g_loss + self.l1_weight * l1
+
+    # ------------------------------------------------------------------
+    # Translating
+
+    def translate(self, inputs, batch_size=256, ema=True, stochastic=False):
+        """G(x) for input images, in batches.
+
+        Args:
+            inputs: float array `(n, h, w, c_x)` in [-1, 1].
+            batch_size: int >= 1, images per generator call.
+            ema: bool, the EMA generator when the GAN keeps one.
+            stochastic: bool, default False (inference mode: no dropout,
+                batch norm's moving statistics). True runs G as pix2pix
+                does at test time (section 3.2.1 and 4): dropout on and
+                the batch's own statistics, without changing G's state, so
+                that calls with the same x give different outputs.
+
+        Returns:
+            float32 tensor `(n, h, w, c_y)`.
+
+        Raises:
+            ValueError: for inputs of another shape than G's input.
+        """
+        batch_size = check_positive_int("batch_size", batch_size)
+        inputs = np.asarray(inputs, np.float32)
+        if inputs.shape[1:] != self.input_image_shape:
+            raise ValueError(
+                "Invalid value for argument `inputs`. Expected shape (n, "
+                f"{', '.join(map(str, self.input_image_shape))}). Received: inputs of shape {inputs.shape}"
+            )
+        generator = self.sampling_generator(ema)
+        outputs = [
+            _frozen_call(generator, inputs[i : i + batch_size]) if stochastic
+            else generator(inputs[i : i + batch_size], training=False)
+            for i in range(0, len(inputs), batch_size)
+        ]
+        return tf.cast(tf.concat(outputs, axis=0), tf.float32)
+
+    def generate(self, *args, **kwargs):
+        raise ValueError(
+            "Invalid call Pix2Pix.generate: a Pix2Pix generator maps images to images. Expected "
+            "Pix2Pix.translate(inputs). Received: generate()"
+        )
