@@ -165,7 +165,8 @@ def plot_metrics(jsonl_path, png_path):
         values = [r["metrics"][name] for r in records]
         axis.plot(steps, values, marker="o")
         best = min(range(len(values)), key=values.__getitem__)
-        axis.plot(steps[best], values[best], marker="*", markersize=14, color="red", label=f"lowest: {values[best]:.3g}")
+        lowest = f"lowest: {values[best]:.3g}"
+        axis.plot(steps[best], values[best], marker="*", markersize=14, color="red", label=lowest)
         axis.set_xlabel("generator updates")
         axis.set_ylabel(name)
         axis.legend()

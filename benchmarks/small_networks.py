@@ -1,0 +1,128 @@
+"""Steps per second on small networks: `fit`, with XLA, with steps_per_execution, and a bare loop.
+
+    python benchmarks/small_networks.py                    # PacGAN's 2-D networks, batch 100
+    python benchmarks/small_networks.py --model dcgan      # DCGAN on 28x28, batch 64: where XLA does not help
+
+Every variant trains the same GAN (same networks, batch, optimizers and
+update: simultaneous, as PacGAN's code) on one in-memory batch:
+- `fit`: `GAN.fit`, one step per call of the traced function;
+- `fit_xla`: `compile(jit_compile=True)`;
+- `fit_spe50`: `compile(steps_per_execution=50)`;
+- `fit_xla_spe50`: both (the default of experiments/mixtures.py);
+- `bare_loop`: a `tf.function` that calls the same `train_step` in a Python
+  loop, one call per step, without Keras's trainer.
+Steps/s are taken in steady state (the second epoch of each `fit`), the
+variants run in turn `--repeats` times (interleaved, since this machine's
+speed drifts), and each round's rates are divided by that round's `fit`:
+the ratios are reported as medians over rounds.
+"""
+
+import argparse
+import statistics
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+import keras_gan
+from keras_gan import architectures
+
+VARIANTS = {
+    "fit": {},
+    "fit_xla": {"jit_compile": True},
+    "fit_spe50": {"steps_per_execution": 50},
+    "fit_xla_spe50": {"jit_compile": True, "steps_per_execution": 50},
+}
+
+
+def networks(model):
+    if model == "dcgan":
+        return architectures.dcgan_generator((28, 28, 1)), architectures.dcgan_discriminator((28, 28, 1)), (28, 28, 1)
+    import importlib.util
+    import os
+
+    path = os.path.join(os.path.dirname(__file__), "..", "experiments", "mixtures.py")
+    spec = importlib.util.spec_from_file_location("mixtures", path)
+    mixtures = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mixtures)
+    return (*mixtures.pacgan_networks(1), (2,))
+
+
+def make_gan(model, **compile_kwargs):
+    keras.utils.set_random_seed(0)
+    generator, discriminator, _ = networks(model)
+    gan = keras_gan.GAN(generator, discriminator, seed=0)
+    gan.compile(
+        keras.optimizers.Adam(1e-4, beta_1=0.8), keras.optimizers.Adam(1e-4, beta_1=0.8),
+        update="simultaneous", **compile_kwargs,
+    )
+    return gan
+
+
+class EpochTimer(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+
+
+def time_fit(gan, dataset, steps):
+    timer = EpochTimer()
+    gan.fit(dataset, epochs=2, steps_per_epoch=steps, verbose=0, shuffle=False, callbacks=[timer])
+    return steps / timer.seconds[1]
+
+
+def bare_loop(gan):
+    @tf.function
+    def step(batch):
+        return gan.train_step(batch)["d_loss"]
+
+    return step
+
+
+def time_loop(step, iterator, steps):
+    start = time.perf_counter()
+    for _ in range(steps):
+        d_loss = step(next(iterator))
+    d_loss.numpy()
+    return steps / (time.perf_counter() - start)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", choices=("pacgan", "dcgan"), default="pacgan")
+    parser.add_argument("--batch-size", type=int, default=None, help="default: 100 (pacgan), 64 (dcgan)")
+    parser.add_argument("--steps", type=int, default=None, help="steps per measurement (default: 1000 / 50)")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    batch = args.batch_size or (100 if args.model == "pacgan" else 64)
+    steps = args.steps or (1000 if args.model == "pacgan" else 50)
+    shape = networks(args.model)[2]
+    data = np.random.default_rng(0).uniform(-1, 1, (batch, *shape)).astype("float32")
+    dataset = tf.data.Dataset.from_tensors(data).repeat()
+    gans = {name: make_gan(args.model, **kwargs) for name, kwargs in VARIANTS.items()}
+    loop_gan = make_gan(args.model)
+    step, iterator = bare_loop(loop_gan), iter(dataset)
+    for gan in gans.values():  # tracing and compiling
+        time_fit(gan, dataset, 50)
+    time_loop(step, iterator, 10)
+    rates = {name: [] for name in [*VARIANTS, "bare_loop"]}
+    for _ in range(args.repeats):
+        for name, gan in gans.items():
+            rates[name].append(time_fit(gan, dataset, steps))
+        rates["bare_loop"].append(time_loop(step, iterator, steps))
+    print(f"{args.model}, batch {batch}, {steps} steps per measurement, {args.repeats} interleaved rounds, "
+          f"{tf.config.list_logical_devices()[0].device_type}, {len(tf.config.list_logical_devices('CPU'))} logical CPU")
+    print(f"{'variant':<15} {'steps/s (median)':>17} {'ratio to fit (median of rounds)':>33}")
+    for name, values in rates.items():
+        ratios = [value / base for value, base in zip(values, rates["fit"])]
+        print(f"{name:<15} {statistics.median(values):>17.1f} {statistics.median(ratios):>33.2f}")
+
+
+if __name__ == "__main__":
+    main()
