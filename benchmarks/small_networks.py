@@ -116,8 +116,8 @@ def main():
         for name, gan in gans.items():
             rates[name].append(time_fit(gan, dataset, steps))
         rates["bare_loop"].append(time_loop(step, iterator, steps))
-    print(f"{args.model}, batch {batch}, {steps} steps per measurement, {args.repeats} interleaved rounds, "
-          f"{tf.config.list_logical_devices()[0].device_type}, {len(tf.config.list_logical_devices('CPU'))} logical CPU")
+    device = tf.config.list_logical_devices()[0].device_type
+    print(f"{args.model}, batch {batch}, {steps} steps per measurement, {args.repeats} interleaved rounds, {device}")
     print(f"{'variant':<15} {'steps/s (median)':>17} {'ratio to fit (median of rounds)':>33}")
     for name, values in rates.items():
         ratios = [value / base for value, base in zip(values, rates["fit"])]

@@ -1,6 +1,6 @@
 """Mode collapse on the 2-D ring of 8 and grid of 25 Gaussians: GAN and PacGAN.
 
-    python experiments/mixtures.py --steps 20000 --eval-steps 5000,10000,20000 --packs 1,2 --seeds 5
+    python experiments/mixtures.py --steps 10000 --eval-steps 2000,5000,10000 --packs 1,2 --seeds 5
     python experiments/mixtures.py --recipe short      # the earlier short recipe (Adam 1e-3, 4,000 steps)
 
 `--recipe pacgan` (default) is PacGAN's synthetic experiment (Lin et al.
@@ -214,8 +214,9 @@ def plot(samples_by_pack, name, path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--recipe", choices=("pacgan", "short"), default="pacgan")
-    parser.add_argument("--steps", type=int, default=None, help="updates per run (default: 20000; short recipe 4000)")
-    parser.add_argument("--eval-steps", default=None, help="comma-separated update counts to evaluate at (multiples of 1000)")
+    parser.add_argument("--steps", type=int, default=None, help="updates per run (default: 10000; short recipe 4000)")
+    parser.add_argument("--eval-steps", default=None,
+                        help="comma-separated update counts to evaluate at (multiples of 1000)")
     parser.add_argument("--packs", default="1,2", help="comma-separated m (1 = the unpacked GAN)")
     parser.add_argument("--mixtures", default="ring,grid")
     parser.add_argument("--seeds", type=int, default=5)
@@ -223,7 +224,7 @@ def main():
     parser.add_argument("--no-fast", action="store_true", help="plain fit, without XLA and steps_per_execution")
     parser.add_argument("--report", action="store_true", help="summarize runs.jsonl only")
     args = parser.parse_args()
-    args.steps = args.steps or (20000 if args.recipe == "pacgan" else 4000)
+    args.steps = args.steps or (10000 if args.recipe == "pacgan" else 4000)
     if args.steps % 1000:
         parser.error(f"argument --steps: expected a multiple of 1000, received {args.steps}")
     eval_steps = args.eval_steps or ",".join(str(args.steps * f // 4) for f in (1, 2, 4))
