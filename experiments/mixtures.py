@@ -227,7 +227,8 @@ def main():
     args.steps = args.steps or (10000 if args.recipe == "pacgan" else 4000)
     if args.steps % 1000:
         parser.error(f"argument --steps: expected a multiple of 1000, received {args.steps}")
-    eval_steps = args.eval_steps or ",".join(str(args.steps * f // 4) for f in (1, 2, 4))
+    # Default: after 20 %, 50 % and 100 % of the updates, in whole epochs of 1,000.
+    eval_steps = args.eval_steps or ",".join(str(max(1000, args.steps * f // 10 // 1000 * 1000)) for f in (2, 5, 10))
     args.eval_steps = sorted({int(s) for s in eval_steps.split(",")})
     if any(s % 1000 or s > args.steps for s in args.eval_steps):
         parser.error(f"argument --eval-steps: expected multiples of 1000 up to --steps, received {eval_steps}")
