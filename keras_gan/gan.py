@@ -127,7 +127,12 @@ class GAN(keras.Model):
     (`ema_decay`, `keras_gan.ema`), and a differentiable augmentation of
     every image D sees, with a fixed or adaptive probability
     (`augmentation`, `keras_gan.augment`). Spectral normalization is part of
-    D (`keras_gan.architectures`, `spectral_norm=True`).
+    D (`keras_gan.architectures`, `spectral_norm=True`). The papers' own
+    code adds two more: simultaneous updates, both players' gradients from
+    one forward pass (`compile(update="simultaneous")`), and packing, D
+    judging m samples at once (`pack`, `keras_gan.packing`). A term beside
+    the game's in G's cost enters by `_generator_cost` (`keras_gan.Pix2Pix`:
+    lambda L1).
 
     Losses are summed over samples and divided by the global batch size, so
     gradients and the logged metrics are the same on one device and under any
