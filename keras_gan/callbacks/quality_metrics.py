@@ -18,24 +18,6 @@ from keras_gan.validation import check_positive_int
 FEATURE_DIMENSIONS = {"classifier": 128, "fid_inception": 2048, "inception_imagenet": 2048}
 
 
-def _count_name(count):
-    """10000 -> "10k", 50000 -> "50k", 2500 -> "2.5k", 500 -> "500"."""
-    if count >= 1000:
-        return f"{count / 1000:g}k"
-    return str(count)
-
-
-def metric_names(features, num_samples, split, resize="legacy_tf", dataset="mnist"):
-    """(Frechet name, KID name) encoding the protocol, e.g.
-    ("fcd10k_test", "kcd10k_test"), ("fid50k_train_clean", ...)."""
-    frechet, kid = references.METRIC_PREFIXES[features]
-    where = "folder" if os.path.isdir(dataset) else split.replace("[", "_").replace(":", "_").rstrip("]")
-    suffix = f"{_count_name(num_samples)}_{where}"
-    if features == "fid_inception" and resize != "legacy_tf":
-        suffix += f"_{resize}"
-    return f"{frechet}{suffix}", f"{kid}{suffix}"
-
-
 class QualityMetrics(keras.callbacks.Callback):
     """Adds the Frechet distance and KID of `num_samples` generated images to the logs.
 
@@ -46,7 +28,7 @@ class QualityMetrics(keras.callbacks.Callback):
     compares them with reference statistics that are computed once per
     protocol and cached (`keras_gan.evaluation.reference`). The values go
     into the epoch's logs under names that encode the protocol
-    (`metric_names`: e.g. `fcd10k_test` and `kcd10k_test` for 10,000 samples
+    (`keras_gan.evaluation.reference.metric_names`: e.g. `fcd10k_test` and `kcd10k_test` for 10,000 samples
     in the MNIST classifier's features against MNIST's test split), so
     History, CSVLogger, TensorBoard, `ModelCheckpoint(monitor="fcd10k_test",
     mode="min", save_best_only=True)` and `EarlyStopping` see them: place
@@ -169,7 +151,7 @@ class QualityMetrics(keras.callbacks.Callback):
         self.images_per_step = images_per_step
         self.jsonl_path, self.best_export_dir = jsonl_path, best_export_dir
         self.data_dir, self.cache_dir, self.verbose = data_dir, cache_dir, verbose
-        self.frechet_name, self.kid_name = metric_names(features, self.num_samples, split, resize, dataset)
+        self.frechet_name, self.kid_name = references.metric_names(features, self.num_samples, split, resize, dataset)
         self.records = []
         self._feature_model = feature_model
         self._reference = None

@@ -15,8 +15,9 @@ the generator (in the run directory), with the metrics that apply:
   classifier two-sample test (`two_sample`), the 2014 Parzen-window
   log-likelihood (`parzen`), and for a conditional generator
   `label_fidelity` (`--samples-per-class` of every class);
-- other images: `fid` when `--inception-weights` gives Inception-v3
-  weights (there is no download here), else none.
+- other images: FID (e.g. `fid10k_test`, the FID network of every
+  published FID) when `--fid-weights` gives its converted weights (there is
+  no download here), else none.
 """
 
 import argparse
@@ -29,7 +30,9 @@ import tensorflow as tf
 
 from keras_gan import data
 from keras_gan.evaluation import features
+from keras_gan.evaluation import fid_inception
 from keras_gan.evaluation import parzen
+from keras_gan.evaluation import reference
 from keras_gan.evaluation import scores
 from keras_gan.evaluation import statistics
 from keras_gan.evaluation import two_sample
@@ -98,16 +101,20 @@ def mnist_metrics(sample, fake, num_classes, args, skip):
 
 
 def fid(directory, fake, args):
-    """FID against the run's dataset's test split (as many images as samples)."""
+    """FID (the FID network, `--fid-weights`) against the run's dataset's test
+    split, as many reference images as samples: {name: value, "fid_protocol": ...}."""
     config = os.path.join(os.path.dirname(os.path.abspath(directory)), "config.json")
     if not os.path.exists(config):
         sys.exit(f"error: FID needs the run's config.json (its dataset) beside {directory}")
     with open(config) as f:
         dataset = json.load(f)["dataset"]
-    real = data.load_tfds(dataset, split="test", batch_size=256, shuffle=False, data_dir=args.data_dir)
-    real = np.concatenate([batch.numpy() for batch in real.take(-(-len(fake) // 256))])[: len(fake)]
-    extractor = features.inception_feature_model(args.inception_weights)
-    return features.frechet_classifier_distance(real, fake, extractor)
+    model = fid_inception.FIDFeatures(args.fid_weights, resize=args.fid_resize)
+    stats = reference.reference_statistics(dataset, "test", "fid_inception", len(fake), args.fid_resize,
+                                           args.fid_weights, data_dir=args.data_dir, model=model)
+    mean, covariance = statistics.mean_and_covariance(features.features_of(fake, model))
+    name, _ = reference.metric_names("fid_inception", len(fake), "test", args.fid_resize, dataset)
+    value = statistics.frechet_distance_from_statistics(mean, covariance, stats["mean"], stats["covariance"])
+    return {name: value, "fid_protocol": stats["protocol"]}
 
 
 def main(argv=None):
@@ -119,7 +126,10 @@ def main(argv=None):
                         help="conditional generators: samples per class for label fidelity (default: 1000)")
     parser.add_argument("--data-dir", default=None, help="TFDS data directory holding MNIST")
     parser.add_argument("--skip", nargs="*", choices=METRICS, default=[], help="metrics not to compute")
-    parser.add_argument("--inception-weights", default=None, help="Inception-v3 weights file, for FID")
+    parser.add_argument("--fid-weights", default=None,
+                        help="the FID Inception weights converted by python -m keras_gan.evaluation.fid_inception")
+    parser.add_argument("--fid-resize", choices=fid_inception.RESIZE_MODES, default="legacy_tf",
+                        help="FID's resize to 299x299 (default: legacy_tf)")
     parser.add_argument("--output", default=None, help="default: metrics.json beside the generator")
     args = parser.parse_args(argv)
     try:
@@ -141,8 +151,8 @@ def main(argv=None):
     result = {"generator": os.path.abspath(directory), "num_samples": args.num_samples, "seed": args.seed}
     if mnist:
         result.update(mnist_metrics(sample, fake, num_classes, args, set(args.skip)))
-    elif args.inception_weights:
-        result["fid"] = fid(directory, fake, args)
+    elif args.fid_weights:
+        result.update(fid(directory, fake, args))
     output = args.output or os.path.join(os.path.dirname(os.path.abspath(directory)), "metrics.json")
     with open(f"{output}.partial", "w") as f:
         json.dump(result, f, indent=2)

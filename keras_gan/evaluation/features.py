@@ -25,7 +25,12 @@ def classifier_feature_model(classifier, layer=-2):
 
 
 def inception_feature_model(weights="imagenet"):
-    """Inception-v3 pool features, 2048 per image, for FID.
+    """Keras's Inception-v3 pool features, 2048 per image.
+
+    Not the FID network: `keras.applications.InceptionV3`'s ImageNet weights
+    and layers differ from the 2015 TF graph every published FID uses, so
+    its Frechet distance is not comparable with published FIDs (keras_gan
+    names it `fd_imagenet`). For FID use `keras_gan.evaluation.fid_inception`.
 
     Takes images `(batch, height, width, channels)` in [-1, 1] (keras_gan's
     range, which is also Inception-v3's input range), grayscale or RGB, any
@@ -51,7 +56,9 @@ def inception_feature_model(weights="imagenet"):
 def frechet_classifier_distance(images1, images2, feature_model, batch_size=256):
     """Frechet distance between two image sets in `feature_model`'s features.
 
-    With `inception_feature_model()` this is FID; with the MNIST
+    With `fid_inception.FIDFeatures` this is FID (with
+    `inception_feature_model()`, a Frechet distance in Keras's ImageNet
+    Inception features, not FID); with the MNIST
     classifier's last hidden layer (`classifier_feature_model`), the
     Frechet classifier distance used on MNIST. Compare models only at the
     same sample count.

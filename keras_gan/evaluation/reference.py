@@ -55,6 +55,24 @@ def check_feature_network(name):
     return name
 
 
+def _count_name(count):
+    """10000 -> "10k", 50000 -> "50k", 2500 -> "2.5k", 500 -> "500"."""
+    if count >= 1000:
+        return f"{count / 1000:g}k"
+    return str(count)
+
+
+def metric_names(features, num_samples, split, resize="legacy_tf", dataset="mnist"):
+    """(Frechet name, KID name) encoding the protocol, e.g.
+    ("fcd10k_test", "kcd10k_test"), ("fid50k_train_clean", ...)."""
+    frechet, kid = METRIC_PREFIXES[features]
+    where = "folder" if os.path.isdir(dataset) else split.replace("[", "_").replace(":", "_").rstrip("]")
+    suffix = f"{_count_name(num_samples)}_{where}"
+    if features == "fid_inception" and resize != "legacy_tf":
+        suffix += f"_{resize}"
+    return f"{frechet}{suffix}", f"{kid}{suffix}"
+
+
 def feature_model(name, fid_weights=None, resize="legacy_tf"):
     """The feature network `name` as a callable from images in [-1, 1] to
     float `(batch, d)`, with its dimension d as `.dimension`.
