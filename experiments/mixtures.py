@@ -175,6 +175,13 @@ def run(name, pack, seed, args):
     }, evaluations.samples
 
 
+def read_log(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
 def summarize(records):
     """Mean and standard error over seeds, per (mixture, pack, step)."""
     groups = {}
@@ -220,6 +227,7 @@ def main():
     parser.add_argument("--packs", default="1,2", help="comma-separated m (1 = the unpacked GAN)")
     parser.add_argument("--mixtures", default="ring,grid")
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--seed-list", default=None, help="comma-separated seeds to run (instead of 0 .. --seeds - 1)")
     parser.add_argument("--out", default="runs/mixtures")
     parser.add_argument("--no-fast", action="store_true", help="plain fit, without XLA and steps_per_execution")
     parser.add_argument("--report", action="store_true", help="summarize runs.jsonl only")
@@ -234,27 +242,33 @@ def main():
         parser.error(f"argument --eval-steps: expected multiples of 1000 up to --steps, received {eval_steps}")
     os.makedirs(args.out, exist_ok=True)
     log = os.path.join(args.out, "runs.jsonl")
-    done = []
-    if os.path.exists(log):
-        with open(log) as f:
-            done = [json.loads(line) for line in f if line.strip()]
-    keys = {(r["mixture"], r["pack"], r["seed"], r["recipe"], r["steps"]) for r in done}
+    seeds = [int(s) for s in args.seed_list.split(",")] if args.seed_list else list(range(args.seeds))
     if not args.report:
         for name in args.mixtures.split(","):
-            samples_by_pack = {}
             for pack in (int(p) for p in args.packs.split(",")):
-                for seed in range(args.seeds):
-                    if (name, pack, seed, args.recipe, args.steps) in keys:
+                for seed in seeds:
+                    # Read again before each run: several processes may share the log.
+                    if (name, pack, seed, args.recipe, args.steps) in {
+                        (r["mixture"], r["pack"], r["seed"], r["recipe"], r["steps"]) for r in read_log(log)
+                    }:
                         continue
                     record, samples = run(name, pack, seed, args)
                     print(json.dumps(record), flush=True)
                     with open(log, "a") as f:
                         f.write(json.dumps(record) + "\n")
-                    done.append(record)
-                    if seed == 0:
-                        samples_by_pack[pack] = samples
-            if samples_by_pack:
-                plot(samples_by_pack, name, os.path.join(args.out, f"{name}.png"))
+                    if seed == 0:  # the figure's samples, at every evaluated step
+                        np.savez(os.path.join(args.out, f"samples_{name}_m{pack}.npz"),
+                                 **{str(step): points for step, points in samples.items()})
+    done = read_log(log)
+    for name in MIXTURES:
+        samples_by_pack = {}
+        for pack in (1, 2, 3, 4):
+            path = os.path.join(args.out, f"samples_{name}_m{pack}.npz")
+            if os.path.exists(path):
+                with np.load(path) as stored:
+                    samples_by_pack[pack] = {int(step): stored[step] for step in stored.files}
+        if samples_by_pack:
+            plot(samples_by_pack, name, os.path.join(args.out, f"{name}.png"))
     records = [r for r in done if r["recipe"] == args.recipe and r["steps"] == args.steps]
     summary = summarize(records)
     with open(os.path.join(args.out, "summary.json"), "w") as f:
