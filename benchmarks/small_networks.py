@@ -28,6 +28,8 @@ import tensorflow as tf
 import keras_gan
 from keras_gan import architectures
 
+import fit_vs_loop  # benchmarks/, beside this script
+
 VARIANTS = {
     "fit": {},
     "fit_xla": {"jit_compile": True},
@@ -60,21 +62,9 @@ def make_gan(model, **compile_kwargs):
     return gan
 
 
-class EpochTimer(keras.callbacks.Callback):
-    def on_train_begin(self, logs=None):
-        self.seconds = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self._start)
-
-
 def time_fit(gan, dataset, steps):
-    timer = EpochTimer()
-    gan.fit(dataset, epochs=2, steps_per_epoch=steps, verbose=0, shuffle=False, callbacks=[timer])
-    return steps / timer.seconds[1]
+    """Steady-state steps/s of `fit` (its second epoch), as fit_vs_loop.py measures."""
+    return fit_vs_loop.time_fit(gan, dataset, steps)[0]
 
 
 def bare_loop(gan):
@@ -102,6 +92,8 @@ def main():
     args = parser.parse_args()
     batch = args.batch_size or (100 if args.model == "pacgan" else 64)
     steps = args.steps or (1000 if args.model == "pacgan" else 50)
+    if steps % 50:
+        parser.error(f"argument --steps: expected a multiple of 50 (steps_per_execution=50), received {steps}")
     shape = networks(args.model)[2]
     data = np.random.default_rng(0).uniform(-1, 1, (batch, *shape)).astype("float32")
     dataset = tf.data.Dataset.from_tensors(data).repeat()
