@@ -28,8 +28,9 @@ class QualityMetrics(keras.callbacks.Callback):
     compares them with reference statistics that are computed once per
     protocol and cached (`keras_gan.evaluation.reference`). The values go
     into the epoch's logs under names that encode the protocol
-    (`keras_gan.evaluation.reference.metric_names`: e.g. `fcd10k_test` and `kcd10k_test` for 10,000 samples
-    in the MNIST classifier's features against MNIST's test split), so
+    (`keras_gan.evaluation.reference.metric_names`: e.g. `fcd10k_test` and
+    `kcd10k_test` for 10,000 samples in the MNIST classifier's features
+    against MNIST's test split), so
     History, CSVLogger, TensorBoard, `ModelCheckpoint(monitor="fcd10k_test",
     mode="min", save_best_only=True)` and `EarlyStopping` see them: place
     this callback before those. With `every_steps`, the epoch's logs hold
@@ -39,8 +40,9 @@ class QualityMetrics(keras.callbacks.Callback):
     metrics, seconds it took); with `jsonl_path`, appended to that file as
     one JSON object per line. With `best_export_dir`, the generator of the
     evaluation with the lowest Frechet distance so far is exported there
-    (`keras_gan.export.export_generator`), with `best.json` beside it
-    holding that evaluation's record. After a resume, records later than
+    (`keras_gan.export.export_generator`), with `<best_export_dir>.json`
+    beside it (e.g. `best/` and `best.json`) holding that evaluation's
+    record. After a resume, records later than
     the restored step are dropped from `jsonl_path` and the best so far is
     read back from it.
 
