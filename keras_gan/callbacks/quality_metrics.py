@@ -8,6 +8,7 @@ import keras
 import numpy as np
 
 from keras_gan import distribute
+from keras_gan.evaluation import fid_inception
 from keras_gan.evaluation import reference as references
 from keras_gan.evaluation import statistics
 from keras_gan.evaluation.features import features_of
@@ -115,22 +116,9 @@ class QualityMetrics(keras.callbacks.Callback):
     ):
         super().__init__()
         self.features = references.check_feature_network(features)
-        from keras_gan.evaluation.fid_inception import RESIZE_MODES
-
-        if resize not in RESIZE_MODES:
-            raise ValueError(
-                f"Invalid value for argument `resize`. Expected one of {RESIZE_MODES}. Received: resize={resize!r}"
-            )
+        fid_inception.check_resize(resize)
         if features == "fid_inception":
-            if fid_weights is None:
-                raise ValueError(
-                    "Invalid value for argument `fid_weights`. Expected the converted FID Inception weights file "
-                    "with features='fid_inception'. Received: fid_weights=None"
-                )
-            if not os.path.isfile(fid_weights):
-                raise FileNotFoundError(
-                    f"Invalid value for argument `fid_weights`. Expected a file. Received: fid_weights={fid_weights!r}"
-                )
+            fid_inception.check_weights_file(fid_weights, "fid_weights")
         dimension = getattr(feature_model, "dimension", None) or FEATURE_DIMENSIONS[features]
         self.num_samples = check_positive_int("num_samples", num_samples)
         if self.num_samples <= dimension:

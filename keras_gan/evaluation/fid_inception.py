@@ -44,6 +44,30 @@ FEATURES = 2048
 RESIZE_MODES = ("legacy_tf", "pytorch_fid", "clean")
 
 
+def check_resize(mode):
+    """Returns `mode` if it is one of `RESIZE_MODES`, else raises a ValueError."""
+    if mode not in RESIZE_MODES:
+        raise ValueError(
+            f"Invalid value for argument `resize`. Expected one of {RESIZE_MODES}. Received: resize={mode!r}"
+        )
+    return mode
+
+
+def check_weights_file(weights, name="weights"):
+    """Returns `weights`, the path of a converted weights file, or raises:
+    ValueError for None, FileNotFoundError for a path that is not a file
+    (both naming the argument `name`)."""
+    expected = "the converted FID Inception weights file (python -m keras_gan.evaluation.fid_inception PTH OUT)"
+    if weights is None:
+        raise ValueError(f"Invalid value for argument `{name}`. Expected {expected}. Received: {name}=None")
+    if not os.path.isfile(weights):
+        raise FileNotFoundError(
+            f"Invalid value for argument `{name}`. Expected a file: {expected}. Received: {name}={weights!r}, "
+            "which is not a file"
+        )
+    return weights
+
+
 def _conv(x, name, filters, kernel, strides=1, padding="valid"):
     """torchvision's BasicConv2d: convolution without bias, batch norm
     (epsilon 1e-3), ReLU. `padding="same"` for the stride-1 convolutions
@@ -137,12 +161,8 @@ def fid_inception_v3(weights=None):
     Raises:
         FileNotFoundError: if `weights` is given and is not a file.
     """
-    if weights is not None and not os.path.isfile(weights):
-        raise FileNotFoundError(
-            f"Invalid value for argument `weights`. Expected the converted FID Inception weights file "
-            f"(python -m keras_gan.evaluation.fid_inception PTH OUT.weights.h5). Received: weights={weights!r}, "
-            "which is not a file"
-        )
+    if weights is not None:
+        check_weights_file(weights)
     images = keras.Input((SIZE, SIZE, 3), name="images")
     x = _conv(images, "Conv2d_1a_3x3", 32, 3, strides=2)
     x = _conv(x, "Conv2d_2a_3x3", 32, 3)
@@ -197,7 +217,7 @@ def resize(images, mode="legacy_tf"):
             for image in images
         ]
         return np.clip(np.stack([np.stack(c, axis=-1) for c in channels]), 0, 255)
-    raise ValueError(f"Invalid value for argument `resize`. Expected one of {RESIZE_MODES}. Received: resize={mode!r}")
+    check_resize(mode)  # raises: none of the modes above
 
 
 class FIDFeatures:
@@ -223,12 +243,8 @@ class FIDFeatures:
     dimension = FEATURES
 
     def __init__(self, weights, resize="legacy_tf", quantize=True):
-        if resize not in RESIZE_MODES:
-            raise ValueError(
-                f"Invalid value for argument `resize`. Expected one of {RESIZE_MODES}. Received: resize={resize!r}"
-            )
+        self.resize_mode = check_resize(resize)
         self.network = fid_inception_v3(weights)
-        self.resize_mode = resize
         self.quantize = quantize
 
     def __call__(self, images, training=False):

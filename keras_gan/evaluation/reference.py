@@ -91,14 +91,9 @@ def feature_model(name, fid_weights=None, resize="legacy_tf"):
         model.dimension = int(model.outputs[0].shape[-1])
         return model
     if name == "fid_inception":
-        from keras_gan.evaluation.fid_inception import FIDFeatures
+        from keras_gan.evaluation import fid_inception
 
-        if fid_weights is None:
-            raise ValueError(
-                "Invalid value for argument `fid_weights`. Expected the converted FID Inception weights file for "
-                "features='fid_inception' (see keras_gan.evaluation.fid_inception). Received: fid_weights=None"
-            )
-        return FIDFeatures(fid_weights, resize=resize)
+        return fid_inception.FIDFeatures(fid_inception.check_weights_file(fid_weights, "fid_weights"), resize=resize)
     from keras_gan.evaluation.features import inception_feature_model
 
     model = inception_feature_model()
@@ -195,21 +190,22 @@ def reference_statistics(
                 "resize": resize if features == "fid_inception" else None}
     if os.path.exists(path):
         with np.load(path) as stored:
-            return {"mean": stored["mean"], "covariance": stored["covariance"], "count": int(stored["count"]),
-                    "features": stored["features"], "protocol": protocol, "path": path, "computed": False}
-    model = model or feature_model(features, fid_weights, resize)
+            stats = {key: stored[key] for key in ("mean", "covariance", "features")}
+            stats["count"] = int(stored["count"])
+        return {**stats, "protocol": protocol, "path": path, "computed": False}
+    if model is None:
+        model = feature_model(features, fid_weights, resize)
     from keras_gan.evaluation.features import features_of
 
     values = features_of(reference_images(dataset, split, count, image_size, data_dir), model)
-    count = len(values)  # a folder may hold fewer than asked
     mean, covariance = statistics.mean_and_covariance(values)
+    # A folder may hold fewer images than asked.
+    stats = {"mean": mean, "covariance": covariance, "count": len(values), "features": values.astype(np.float32)}
     os.makedirs(os.path.dirname(path), exist_ok=True)
     partial = f"{path}.partial.npz"  # written whole, then renamed: never half a file
-    np.savez(partial, mean=mean, covariance=covariance, count=count, features=values.astype(np.float32),
-             protocol=json.dumps(protocol))
+    np.savez(partial, **stats, protocol=json.dumps(protocol))
     os.replace(partial, path)
-    return {"mean": mean, "covariance": covariance, "count": count, "features": values.astype(np.float32),
-            "protocol": protocol, "path": path, "computed": True}
+    return {**stats, "protocol": protocol, "path": path, "computed": True}
 
 
 def main(argv=None):
