@@ -1,6 +1,8 @@
-"""The VAE of experiments/autoencoder_vs_gan.py: its likelihood, KL and
-reparameterization against values computed by hand (Kingma & Welling 2014)."""
+"""experiments/autoencoder_vs_gan.py: its VAE's likelihood, KL and
+reparameterization against values computed by hand (Kingma & Welling 2014),
+and the script end to end on real MNIST at two updates per model."""
 
+import json
 import math
 import os
 import sys
@@ -8,7 +10,7 @@ import sys
 import numpy as np
 import tensorflow as tf
 
-from conftest import REPO
+from conftest import REPO, run_python
 
 sys.path.insert(0, os.path.join(REPO, "experiments"))
 import autoencoder_vs_gan as experiment  # noqa: E402
@@ -75,3 +77,46 @@ def test_interpolation_rows_go_from_a_to_b():
     a, b = np.zeros((2, latent)), np.stack([np.ones(latent), 2 * np.ones(latent)])
     rows = experiment.interpolate(Identity(), a, b, steps=3).reshape(2, 3, latent)
     np.testing.assert_allclose(rows[:, :, 0], [[0.0, 0.5, 1.0], [0.0, 1.0, 2.0]])
+
+
+def test_script_on_real_mnist_writes_runs_and_reloads_the_same_models(mnist_data_dir, tmp_path):
+    """Two updates per model on real MNIST: each model's directory, the
+    report and the figures are written; a second run loads the models
+    instead of training them and measures the same numbers."""
+    out, docs = tmp_path / "runs", tmp_path / "docs"
+    command = ["experiments/autoencoder_vs_gan.py", "--epochs", "1", "--train-images", "256",
+               "--eval-samples", "200", "--models", "gan", "autoencoder", "vae",
+               "--out", str(out), "--docs", str(docs), "--data-dir", mnist_data_dir]
+    first = run_python(command)
+    assert first.returncode == 0, first.stderr[-3000:]
+    for name, files in {"gan": ["decoder.keras"], "autoencoder": ["decoder.keras", "encoder.keras"],
+                        "vae": ["decoder.keras", "encoder.keras"]}.items():
+        for file in files + ["config.json", "history.csv", "training.json", "metrics.json"]:
+            assert (out / name / file).is_file(), (name, file)
+    for figure in ["samples", "interpolation", "reconstructions"]:
+        assert (docs / f"autoencoder_vs_gan_{figure}.png").stat().st_size > 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["updates"] == 2 and report["eval_samples"] == 200
+    # The test digits against themselves: FCD 0 up to float round-off.
+    assert abs(report["models"]["test_digits"]["fcd"]) < 1e-3
+    assert "codes_of_test_digits" not in report["models"]["gan"]
+    assert report["models"]["vae"]["encoder_parameters"] > report["models"]["autoencoder"]["encoder_parameters"]
+    trained = {name: (out / name / "decoder.keras").stat().st_mtime_ns for name in ["gan", "autoencoder", "vae"]}
+
+    second = run_python(command)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert {name: (out / name / "decoder.keras").stat().st_mtime_ns for name in trained} == trained
+    again = json.loads((out / "report.json").read_text())
+    for name in trained:
+        for measured in ["samples", "midpoints_of_samples"]:
+            np.testing.assert_allclose(again["models"][name][measured]["fcd"],
+                                       report["models"][name][measured]["fcd"], rtol=1e-4)
+        assert again["models"][name]["train_seconds"] == report["models"][name]["train_seconds"]
+
+
+def test_script_refuses_bad_flags_before_loading_anything(tmp_path):
+    result = run_python(["experiments/autoencoder_vs_gan.py", "--eval-samples", "20000",
+                         "--out", str(tmp_path / "runs")])
+    assert result.returncode == 2
+    assert "--eval-samples must be between 10 and 10000 (the test digits), got 20000" in result.stderr
+    assert not (tmp_path / "runs").exists()
