@@ -210,8 +210,9 @@ def evaluate(name, encode, decoder, data, measure, args):
         **measure(reconstructions),
     }
     figures["reconstructions"] = reconstructions[:10]
-    shown = np.array(data["interpolation_pairs"])
-    figures["interpolation"] = interpolate(decoder, test_codes[shown[:, 0]], test_codes[shown[:, 1]])
+    shown = np.array(data["interpolation_pairs"])  # indices into the whole test set
+    figures["interpolation"] = interpolate(decoder, codes_of(encode, data["test"][shown[:, 0]], variational),
+                                           codes_of(encode, data["test"][shown[:, 1]], variational))
     figures["interpolation_labels"] = [f"{name}: test {a} -> {b}" for a, b in data["interpolation_digits"]]
     if kind == "autoencoder":
         train_codes = codes_of(encode, data["train"][:n], variational)
