@@ -43,6 +43,7 @@ import csv
 import json
 import os
 import sys
+import warnings
 
 # keras_gan.games.GAMES and .penalties.PENALTIES (train.py parses its flags
 # before importing TensorFlow).
@@ -133,11 +134,16 @@ def parse_args(argv=None):
     )
     add = parser.add_argument
     add("--dataset", default="mnist",
-        help="a folder of images (PNG, JPEG, BMP, GIF; --conditional: one subfolder per class), or a TFDS dataset "
-        "with an `image` feature (default: mnist)")
+        help="a folder of images (PNG, JPEG, BMP, GIF, TIFF, WebP; --conditional: one subfolder per class), or a "
+        "TFDS dataset with an `image` feature; an existing path is a folder (default: mnist)")
     add("--split", default="train", help="TFDS split, slicing allowed (default: train)")
     add("--data-dir", default=None, help="TFDS data directory (default: $TFDS_DATA_DIR or ~/tensorflow_datasets)")
     add("--image-size", type=image_size, default=None, help="resize images to HEIGHTxWIDTH, e.g. 64x64")
+    add("--crop", action="store_true",
+        help="image folders: centre-crop each image to --image-size's aspect ratio before resizing (default: "
+        "stretch it)")
+    add("--ignore-exif-orientation", action="store_true",
+        help="image folders: the pixels as stored, not turned upright by the photo's EXIF orientation tag")
     add("--conditional", action="store_true", help="class-conditional GAN on the dataset's `label` feature")
     add("--architecture", choices=ARCHITECTURES, default="dcgan", help="networks (default: dcgan)")
     add("--width", type=positive_int, default=None,
@@ -206,6 +212,8 @@ def parse_args(argv=None):
         help="FID's resize to 299x299 (default: legacy_tf, TF's original bilinear)")
     add("--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras fit verbosity (default: 1, a progress bar)")
     args = parser.parse_args(argv)
+    if args.crop and args.image_size is None:
+        parser.error("argument --crop: expected --image-size too (the aspect ratio to crop to)")
     if args.learning_rate is not None:
         args.d_learning_rate = args.g_learning_rate = args.learning_rate
     del args.learning_rate
@@ -338,8 +346,13 @@ def quality_metrics(keras_gan, args, image_shape):
 
 
 def load_dataset(keras_gan, args):
-    """(dataset, class names): a folder's or a TFDS dataset's batches of
-    `batch_size * d_steps`; class names only with --conditional."""
+    """(dataset, class names, skipped files): a folder's or a TFDS dataset's
+    batches of `batch_size * d_steps`; class names only with --conditional.
+
+    --dataset names a folder when the path exists; a path that does not
+    exist and is no TFDS name (one with a path separator, or starting with
+    "." or "~") is "no such folder"; any other name goes to TFDS.
+    """
     batch_size = args.batch_size * args.d_steps
     if os.path.isdir(args.dataset):
         dataset = keras_gan.data.load_image_folder(
@@ -347,14 +360,26 @@ def load_dataset(keras_gan, args):
             image_size=args.image_size,
             batch_size=batch_size,
             labels="inferred" if args.conditional else None,
+            crop_to_aspect_ratio=args.crop,
+            exif_orientation=not args.ignore_exif_orientation,
             seed=args.seed,
         )
-        return dataset, dataset.class_names
-    if os.path.exists(args.dataset) or args.dataset.startswith((".", "/", "~")):
+        return dataset, dataset.class_names, dataset.skipped_files
+    if os.path.exists(args.dataset):
         raise FileNotFoundError(
             f"Invalid value for --dataset. Expected a folder of images or a TFDS name. Received: {args.dataset!r}, "
-            f"which {'is not a folder' if os.path.exists(args.dataset) else 'does not exist'}"
+            "which is a file, not a folder"
         )
+    looks_like_path = args.dataset.startswith((".", "~")) or any(
+        sep and sep in args.dataset for sep in (os.sep, os.altsep)
+    )
+    if looks_like_path and not keras_gan.data.tfds.is_tfds_name(args.dataset):
+        raise FileNotFoundError(
+            f"Invalid value for --dataset. Expected a folder of images or a TFDS name. Received: {args.dataset!r}: "
+            "no such folder (the path does not exist), and no TFDS dataset of that name"
+        )
+    if args.crop:
+        raise ValueError("Invalid value for --crop. Expected an image folder as --dataset. Received: a TFDS dataset")
     dataset = keras_gan.data.load_tfds(
         args.dataset,
         split=args.split,
@@ -365,7 +390,14 @@ def load_dataset(keras_gan, args):
         label_key="label" if args.conditional else None,
     )
     names = keras_gan.data.class_names(args.dataset, "label", args.data_dir) if args.conditional else []
-    return dataset, names
+    return dataset, names, []
+
+
+def write_skipped(path, skipped):
+    """One line per skipped image file, `path<TAB>reason`; said on stderr."""
+    with open(path, "w") as f:
+        f.writelines(f"{file}\t{reason}\n" for file, reason in skipped)
+    print(f"train.py: skipped {len(skipped)} unreadable image files, all listed in {path}", file=sys.stderr)
 
 
 def keep_finished_epochs(history_csv, epochs):
@@ -418,7 +450,7 @@ def train(args, config, resume):
     backup = os.path.join(directory, "backup")
     try:
         strategy = keras_gan.distribute.get_strategy(args.strategy)
-        dataset, class_names = load_dataset(keras_gan, args)
+        dataset, class_names, skipped = load_dataset(keras_gan, args)
         num_classes = len(class_names) if args.conditional else None
         images = dataset.element_spec[0] if args.conditional else dataset.element_spec
         with strategy.scope():
@@ -450,6 +482,8 @@ def train(args, config, resume):
             raise OSError(error.errno, f"cannot create --output-dir: {error.strerror} ({error.filename})", directory)
         if not resume:
             write_json(os.path.join(directory, "config.json"), config)
+        if skipped:
+            write_skipped(os.path.join(directory, "skipped_files.txt"), skipped)
         keep_finished_epochs(history_csv, done)
     # Conditional: a row of 8 per class (ConditionalGAN.generate's labels).
     grid = {"num_samples": 8 * num_classes, "num_rows": num_classes} if num_classes else {}
@@ -478,7 +512,11 @@ def train(args, config, resume):
     built = [dataset]
 
     def make_dataset():
-        return built.pop() if built else load_dataset(keras_gan, args)[0]
+        if built:
+            return built.pop()
+        with warnings.catch_warnings():  # warned of once already
+            warnings.simplefilter("ignore")
+            return load_dataset(keras_gan, args)[0]
 
     keras_gan.training.fit_resumable(
         gan,

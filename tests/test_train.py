@@ -357,6 +357,40 @@ def test_conditional_run_on_an_image_folder(tmp_path):
     assert "does not exist" in missing.stderr and not (tmp_path / "x").exists()
 
 
+def test_a_folder_of_good_and_every_kind_of_bad_file_trains_and_names_each_skipped_one(tmp_path):
+    """What users' folders hold: images in every mode, junk, a typo'd --dataset."""
+    from PIL import Image
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "photos"
+    (folder / "__MACOSX").mkdir(parents=True)
+    for i in range(6):  # wide photos: --crop keeps their centre
+        Image.fromarray(rng.integers(0, 256, (30, 60, 3), dtype=np.uint8)).save(folder / f"wide_{i}.jpg")
+    Image.fromarray(rng.integers(0, 2, (40, 40), dtype=np.uint8).astype(bool)).save(folder / "bits.bmp")
+    Image.fromarray(rng.integers(0, 4, (40, 40), dtype=np.uint8), mode="P").save(folder / "palette.bmp")
+    Image.fromarray(rng.integers(0, 256, (40, 40, 3), dtype=np.uint8)).save(folder / "tiff_named.jpg", format="TIFF")
+    Image.fromarray(rng.integers(0, 256, (40, 40, 4), dtype=np.uint8), mode="RGBA").save(folder / "alpha.webp")
+    Image.fromarray(rng.integers(0, 256, (40, 40, 3), dtype=np.uint8)).save(folder / "__MACOSX" / "._wide_0.jpg")
+    bad = {"notes.png": b"text, not an image", "empty.jpg": b"", "half.png": (folder / "wide_0.jpg").read_bytes()[:300]}
+    for name, content in bad.items():
+        (folder / name).write_bytes(content)
+    Image.fromarray(np.ones((8, 8), np.float32)).save(folder / "float.tif")
+    run = tmp_path / "run"
+    result = run_python(["train.py", "--dataset", str(folder), "--image-size", "28x28", "--crop", "--epochs", "1",
+                         "--output-dir", str(run), *TINY[:2], "--steps-per-epoch", "1", "--batch-size", "8"])
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = (run / "skipped_files.txt").read_text().splitlines()
+    assert sorted(line.split("\t")[0] for line in lines) == sorted(str(folder / n) for n in [*bad, "float.tif"])
+    assert "skipped 4 unreadable image files, all listed in" in result.stderr
+    assert "__MACOSX" in result.stderr  # passed over, and said
+    typo = run_python(["train.py", "--dataset", os.path.join("data", "my_photoz"), "--output-dir", str(tmp_path / "y")])
+    assert typo.returncode == 1 and "'data/my_photoz': no such folder" in typo.stderr
+    assert "Traceback" not in typo.stderr and not (tmp_path / "y").exists()
+    crop = run_python(["train.py", "--crop", "--output-dir", str(tmp_path / "y")])
+    assert crop.returncode == 2 and "--crop: expected --image-size" in crop.stderr
+
+
 FULL_DISK = """
 import errno, runpy, sys
 import keras
