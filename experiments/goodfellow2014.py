@@ -1,12 +1,15 @@
 """The 2014 GAN paper's MNIST experiment with its own recipe, and its Parzen estimate.
 
-    python experiments/goodfellow2014.py --run-dir runs/goodfellow2014 --epochs 250
+    python experiments/goodfellow2014.py                 # the reference run, ~/keras_gan_runs/goodfellow2014
+    taskset -c 1 python experiments/goodfellow2014.py    # the same on one core, leaving the other free
 
-The recipe is goodfeli/adversarial's `mnist.yaml` (read from the code;
-REFERENCE.md):
+The recipe is goodfeli/adversarial's `mnist.yaml` at its last commit
+(f77a509, 2014-06-18, unchanged since; the README's table gives each
+detail's file and name):
 - data: MNIST train[0:50000], pixels in [0, 1]; validation train[50000:60000];
   minibatches of 100, shuffled each epoch;
-- z: 100 dims, U(-sqrt 3, sqrt 3);
+- z: 100 dims, U(-sqrt 3, sqrt 3) (`noise: 'uniform'`; `Generator`'s
+  default would be N(0, I), `--latent-prior normal` for that ablation);
 - G: ReLU 1200, ReLU 1200, sigmoid 784; weights U(-0.05, 0.05), hidden biases
   0, output bias logit(mean pixel), the mean clipped to [1e-7, 1 - 1e-7];
 - D: maxout 240 x 5, maxout 240 x 5, sigmoid 1; weights U(-0.005, 0.005),
@@ -23,12 +26,21 @@ Every `--eval-every` epochs, 10,000 samples (fixed noise) are scored by the
 Parzen-window estimate on the validation split: sigma chosen on its first
 1,000 images, the mean log-likelihood over the other 9,000 reported
 (`parzen.jsonl`). The generator with the best validation estimate is kept
-(`best.weights.h5`). At the end the test-set estimate of the best and of the
-last generator (the 2014 protocol: sigma on validation[:1000], mean over the
-10,000 test images) goes to `result.json`.
+(`best.weights.h5`). Training stops after `--max-epochs`, or once at least
+`--min-epochs` are done (250: where the momentum ramp saturates) and the
+validation estimate has not improved for `--patience` epochs. Then the
+test-set estimate of the best and of the last generator (the 2014 protocol,
+`parzen_ll.py`: sigma among logspace(-1, 0, 10) chosen on
+validation[:1000], the mean and standard error over the 10,000 test images)
+goes to `result.json`, and the best generator is exported (`generator/`,
+the project's SavedModel with the run's own latent prior).
 
-The run is resumable: kill it and start the same command again; it
-continues from the last epoch's backup (`backup/`).
+The run directory (`--run-dir`, default `$KERAS_GAN_RUNS/goodfellow2014`,
+`KERAS_GAN_RUNS` defaulting to `~/keras_gan_runs`) records the settings
+(`config.json`) and is backed up every epoch (`backup/`) and on SIGTERM or
+SIGINT: the same command continues it, in the middle of an epoch too; a
+command with other settings refuses, naming them; a finished run prints its
+result.
 """
 
 import argparse
@@ -88,9 +100,9 @@ def learning_rate():
     return keras_gan.optimizers.FlooredExponentialDecay(0.1, 1, 1 / 1.000004, floor=1e-6)
 
 
-def build_gan(train_images, seed, jit_compile):
+def build_gan(train_images, seed, jit_compile=False, steps_per_execution=1, latent_prior="uniform"):
     keras.utils.set_random_seed(seed)
-    gan = keras_gan.GAN(*networks(train_images), latent_prior="uniform", seed=seed)
+    gan = keras_gan.GAN(*networks(train_images), latent_prior=latent_prior, seed=seed)
     gan.compile(
         d_optimizer=keras_gan.optimizers.SGD(learning_rate(), momentum=0.5),
         g_optimizer=keras_gan.optimizers.SGD(learning_rate(), momentum=0.5),
@@ -98,6 +110,7 @@ def build_gan(train_images, seed, jit_compile):
         loss=keras.losses.BinaryCrossentropy(from_logits=True),
         update="simultaneous",
         jit_compile=jit_compile,
+        steps_per_execution=steps_per_execution,
     )
     return gan
 
@@ -108,15 +121,17 @@ def flat(images):
 
 class ParzenMonitor(keras.callbacks.Callback):
     """Every `every` epochs: the validation Parzen estimate of 10,000
-    samples, one line of `parzen.jsonl`, and the best G's weights."""
+    samples, one line of `parzen.jsonl`, and the best G's weights. Stops
+    training once `min_epochs` are done and the estimate has not improved
+    for `patience` epochs."""
 
-    def __init__(self, run_dir, validation, every, steps_per_epoch):
+    def __init__(self, run_dir, validation, every, steps_per_epoch, min_epochs, patience):
         super().__init__()
         self.steps_per_epoch = steps_per_epoch
         self.path = os.path.join(run_dir, "parzen.jsonl")
         self.best_path = os.path.join(run_dir, "best.weights.h5")
         self.selection, self.scored = flat(validation[:1000]), flat(validation[1000:])
-        self.every = every
+        self.every, self.min_epochs, self.patience = every, min_epochs, patience
 
     def records(self):
         if not os.path.exists(self.path):
@@ -145,6 +160,7 @@ class ParzenMonitor(keras.callbacks.Callback):
             "validation_log_likelihood": result["log_likelihood"],
             "sigma": result["sigma"],
             "seconds": round(time.time() - start, 1),
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
             **{key: float(value) for key, value in (logs or {}).items()},
         }
         if result["log_likelihood"] > best:
@@ -153,6 +169,41 @@ class ParzenMonitor(keras.callbacks.Callback):
             f.write(json.dumps(record) + "\n")
         estimate = f"{result['log_likelihood']:.1f} nats (sigma {result['sigma']:.3f})"
         print(f"epoch {epoch + 1}: validation Parzen {estimate}", flush=True)
+        if should_stop([*records, record], self.min_epochs, self.patience):
+            self.model.stop_training = True
+
+
+class SessionLog(keras.callbacks.Callback):
+    """`sessions.json`: one record per session that trained the run (start,
+    last epoch end, updates at both, the CPUs it was allowed), rewritten at
+    every epoch's end, so that the README can say how long the run took and
+    over how many sessions."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+        self.sessions = keras_gan.run.read_json(path) if os.path.exists(path) else []
+
+    def on_train_begin(self, logs=None):
+        if not hasattr(self, "record"):  # fit_resumable may call fit twice
+            updates = int(self.model.g_optimizer.iterations.numpy())
+            self.record = {"started": time.strftime("%Y-%m-%dT%H:%M:%S"), "updates_at_start": updates,
+                           "cpus": sorted(os.sched_getaffinity(0))}
+            self.sessions.append(self.record)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.record.update(ended=time.strftime("%Y-%m-%dT%H:%M:%S"),
+                           updates_at_end=int(self.model.g_optimizer.iterations.numpy()))
+        keras_gan.run.write_json(self.path, self.sessions)
+
+
+def should_stop(records, min_epochs, patience):
+    """True once `min_epochs` are done and the best validation estimate is
+    `patience` or more epochs old."""
+    if not records or records[-1]["epoch"] < min_epochs:
+        return False
+    best = max(records, key=lambda r: r["validation_log_likelihood"])
+    return records[-1]["epoch"] - best["epoch"] >= patience
 
 
 def test_estimate(generator_weights, gan, validation, test):
@@ -173,52 +224,97 @@ def plot(records, path):
     figure.savefig(path, dpi=90)
 
 
-def main():
+# Settings that may differ when a run is continued: where the data are and
+# how the step is traced (the same update; see the README on the noise XLA draws).
+MAY_CHANGE = ("data_dir", "jit_compile", "steps_per_execution")
+
+
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run-dir", default="runs/goodfellow2014")
-    parser.add_argument("--epochs", type=int, default=250, help="epochs of 500 updates (default: 250)")
+    parser.add_argument("--run-dir", default=None, help="default: $KERAS_GAN_RUNS/goodfellow2014")
+    parser.add_argument("--max-epochs", type=int, default=1000, help="epochs of 500 updates at most (default: 1000)")
+    parser.add_argument("--min-epochs", type=int, default=250, help="epochs before early stopping (default: 250)")
+    parser.add_argument("--patience", type=int, default=50, help="epochs without a better validation estimate")
     parser.add_argument("--eval-every", type=int, default=5, help="epochs between validation Parzen estimates")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--latent-prior", choices=("uniform", "normal"), default="uniform")
     parser.add_argument("--data-dir", default=os.environ.get("TFDS_DATA_DIR"), help="TFDS data directory holding mnist")
-    parser.add_argument("--no-jit", action="store_true", help="trace without XLA (default: jit_compile=True)")
-    args = parser.parse_args()
-    os.makedirs(args.run_dir, exist_ok=True)
+    parser.add_argument("--jit-compile", action="store_true", help="trace with XLA (slower here: README)")
+    parser.add_argument("--steps-per-execution", type=int, default=50,
+                        help="steps per traced call (default 50: the fastest path here, the same update)")
+    args = parser.parse_args(argv)
+    for name in ("max_epochs", "min_epochs", "patience", "eval_every", "steps_per_execution"):
+        if getattr(args, name) < 1:
+            parser.error(f"argument --{name.replace('_', '-')}: expected an int >= 1, received {getattr(args, name)}")
+    if 500 % args.steps_per_execution:
+        parser.error(f"argument --steps-per-execution: expected a divisor of 500, received {args.steps_per_execution}")
+    args.run_dir = args.run_dir or os.path.join(keras_gan.run.runs_root(), "goodfellow2014")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    config = {key: value for key, value in sorted(vars(args).items()) if key != "run_dir"}
+    try:
+        resume = keras_gan.run.check_resume(args.run_dir, config, MAY_CHANGE)
+    except keras_gan.run.RunDirectoryError as error:
+        raise SystemExit(f"error: --run-dir {error}")
+    result_path = os.path.join(args.run_dir, "result.json")
+    if os.path.exists(result_path):
+        print(f"{args.run_dir} holds a finished run:")
+        print(json.dumps(keras_gan.run.read_json(result_path), indent=2))
+        return
     train_all, test = mnist_unit_pixels(args.data_dir)
     train, validation = train_all[:50000], train_all[50000:]
-    gan = build_gan(train, args.seed, not args.no_jit)
+    gan = build_gan(train, args.seed, args.jit_compile, args.steps_per_execution, args.latent_prior)
+    os.makedirs(args.run_dir, exist_ok=True)
+    if not resume:
+        keras_gan.run.write_json(os.path.join(args.run_dir, "config.json"), config)
 
     def dataset():
         data = tf.data.Dataset.from_tensor_slices(train)
         return data.shuffle(len(train), seed=args.seed, reshuffle_each_iteration=True).batch(100, drop_remainder=True)
 
-    monitor = ParzenMonitor(args.run_dir, validation, args.eval_every, len(train) // 100)
+    steps_per_epoch = len(train) // 100
+    monitor = ParzenMonitor(run_dir=args.run_dir, validation=validation, every=args.eval_every,
+                            steps_per_epoch=steps_per_epoch, min_epochs=args.min_epochs, patience=args.patience)
+    backup = keras_gan.callbacks.BackupAndRestore(os.path.join(args.run_dir, "backup"), delete_checkpoint=False)
     started = time.time()
-    keras_gan.training.fit_resumable(
-        gan,
-        dataset,
-        epochs=args.epochs,
-        backup=keras_gan.callbacks.BackupAndRestore(os.path.join(args.run_dir, "backup"), delete_checkpoint=False),
-        steps_per_epoch=len(train) // 100,
-        callbacks=[keras_gan.callbacks.MomentumRamp(0.7, start=1, saturate=250), monitor],
-        verbose=2,
-    )
+    sessions_path = os.path.join(args.run_dir, "sessions.json")
+    try:
+        keras_gan.training.fit_resumable(
+            gan,
+            dataset,
+            epochs=args.max_epochs,
+            backup=backup,
+            steps_per_epoch=steps_per_epoch,
+            callbacks=[
+                keras_gan.callbacks.MomentumRamp(0.7, start=1, saturate=250), monitor, SessionLog(sessions_path)
+            ],
+            verbose=2,
+        )
+    except keras_gan.callbacks.Preempted as stop:
+        raise SystemExit(f"goodfellow2014.py: {stop}; the same command continues the run")
     gan.generator.save_weights(os.path.join(args.run_dir, "last.weights.h5"))
     records = monitor.records()
     best = max(records, key=lambda r: r["validation_log_likelihood"])
+    last = test_estimate(os.path.join(args.run_dir, "last.weights.h5"), gan, validation, test)
     result = {
         "paper": PAPER,
-        "epochs": args.epochs,
+        "epochs": int(gan.g_optimizer.iterations.numpy()) // steps_per_epoch,
         "updates": int(gan.g_optimizer.iterations.numpy()),
-        "seconds_this_session": round(time.time() - started),
+        "seconds_last_session": round(time.time() - started),
+        "sessions_log": sessions_path,
         "best_epoch": best["epoch"],
         "best": test_estimate(monitor.best_path, gan, validation, test),
-        "last": test_estimate(os.path.join(args.run_dir, "last.weights.h5"), gan, validation, test),
+        "last": last,
     }
-    with open(os.path.join(args.run_dir, "result.json"), "w") as f:
-        json.dump(result, f, indent=2)
+    # The best generator stays loaded: it is the one exported.
+    keras_gan.export.export_generator(gan, os.path.join(args.run_dir, "generator"))
     plot(records, os.path.join(args.run_dir, "parzen.png"))
     samples = gan.generate(100, seed=0).numpy() * 2 - 1  # [0, 1] -> [-1, 1]
     keras_gan.plotting.save_image_grid(samples, os.path.join(args.run_dir, "samples.png"))
+    keras_gan.run.write_json(result_path, result)  # last: the run is finished only now
     print(json.dumps(result, indent=2))
 
 

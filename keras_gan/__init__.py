@@ -30,6 +30,7 @@ from keras_gan import optimizers
 from keras_gan import packing
 from keras_gan import penalties
 from keras_gan import plotting
+from keras_gan import run
 from keras_gan import training
 from keras_gan.conditional_gan import ConditionalGAN
 from keras_gan.gan import GAN

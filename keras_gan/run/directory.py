@@ -1,0 +1,78 @@
+"""A run directory: where runs live, their recorded settings, atomic JSON.
+
+A long run (hours, across sessions) keeps its state in a directory of its
+own: the settings it was started with (`config.json`), its backups and its
+results. Run again with the same settings, it continues; run with other
+settings, it refuses and names what differs, so that one directory never
+mixes two recipes.
+"""
+
+import json
+import os
+
+
+class RunDirectoryError(ValueError):
+    """A run directory that cannot be used with the settings given."""
+
+
+def runs_root():
+    """Where long runs live by default: `$KERAS_GAN_RUNS`, else
+    `~/keras_gan_runs` (outside any work tree, so that a checkout can be
+    replaced while a run continues)."""
+    return os.environ.get("KERAS_GAN_RUNS") or os.path.join(os.path.expanduser("~"), "keras_gan_runs")
+
+
+def write_json(path, value):
+    """Writes `value` as JSON to `path` atomically: a reader sees the old
+    file or the new one, never a part (a temporary file, then `os.replace`)."""
+    partial = f"{path}.partial"
+    with open(partial, "w") as f:
+        json.dump(value, f, indent=2)
+        f.write("\n")
+    os.replace(partial, path)
+
+
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def changed_settings(previous, config, may_change=()):
+    """The settings that differ between two configurations, as
+    `"key: old -> new"` strings, sorted; keys in `may_change` are ignored."""
+    keys = sorted(key for key in set(previous) | set(config) if key not in may_change)
+    return [
+        f"{key}: {previous.get(key)!r} -> {config.get(key)!r}" for key in keys if previous.get(key) != config.get(key)
+    ]
+
+
+def check_resume(directory, config, may_change=()):
+    """Whether `directory` continues a run with `config`; writes nothing.
+
+    Args:
+        directory: the run directory (may not exist yet).
+        config: dict of JSON values, the settings of the run to start.
+        may_change: keys that may differ from the recorded run's (how it
+            runs, not what it computes: e.g. the data directory).
+
+    Returns:
+        True when `directory/config.json` records a run with the same
+        settings (continue it), False when there is no run yet (start one).
+
+    Raises:
+        RunDirectoryError: when the directory records a run whose settings
+            differ (the message names each, old -> new), or is not empty
+            and holds no run.
+    """
+    config_path = os.path.join(directory, "config.json")
+    if not os.path.exists(config_path):
+        if os.path.isdir(directory) and os.listdir(directory):
+            raise RunDirectoryError(f"{directory} is not empty and holds no run; choose another directory.")
+        return False
+    changed = changed_settings(read_json(config_path), config, may_change)
+    if changed:
+        raise RunDirectoryError(
+            f"{directory} holds a run with other settings ({', '.join(changed)}). Run it again with the same "
+            "settings to continue it, or choose another directory."
+        )
+    return True
