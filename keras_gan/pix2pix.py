@@ -11,6 +11,10 @@ from keras_gan.gan import _static_shape
 from keras_gan.validation import check_positive_int
 
 
+# The tutorial's generator costs, 1/2 of the cross-entropy's (keras_gan.losses).
+HALVED_GENERATOR_COSTS = ("non_saturating", "minimax", "maximum_likelihood")
+
+
 @keras.saving.register_keras_serializable(package="keras_gan")
 class Pix2Pix(GAN):
     """A conditional GAN from an input image x to an output image y.
@@ -25,6 +29,20 @@ class Pix2Pix(GAN):
         G* = arg min_G max_D L_cGAN(G, D) + lambda L_L1(G),
         L_L1 = E ||y - G(x)||_1 (here the mean over pixels and channels).
 
+    The weighting is the paper's, so that `l1_weight` is its lambda: D
+    minimises 1/2 of its cross-entropy (section 3.3, "we divide the
+    objective by 2 while optimizing D", which `keras_gan`'s D cost already
+    is), and G minimises the full non-saturating cost plus lambda L1,
+
+        J(G) = -log D(x, G(x)) + lambda mean |y - G(x)|
+
+    per sample (junyanz/pytorch-CycleGAN-and-pix2pix `backward_G`:
+    `loss_G_GAN + loss_G_L1`). The tutorial's generator costs
+    ("non_saturating", "minimax", "maximum_likelihood") carry a factor 1/2
+    in `keras_gan.losses`; Pix2Pix weights them by 2 (`adversarial_weight`)
+    to undo it. The other games' generator costs (hinge, least squares,
+    Wasserstein) and a user's cost enter with weight 1, as defined.
+
     It trains through `GAN.train_step` unchanged, by the conditioning hooks
     (x plays the part of ConditionalGAN's labels) and the `_generator_cost`
     seam; so the games, penalties, EMA, simultaneous updates,
@@ -35,8 +53,10 @@ class Pix2Pix(GAN):
     (`keras_gan.data.paired_from_arrays`, `load_paired_folders`,
     `load_paired_tfds`).
 
-    `fit` reports the GAN's logs plus `l1`, the unweighted mean absolute
-    error of G(x) to the target (pixels in [-1, 1]).
+    `fit` reports the GAN's logs, with `g_loss` the adversarial term as G
+    minimises it (weighted: -log D for the default game), plus `l1`, the
+    unweighted mean absolute error of G(x) to the target (pixels in
+    [-1, 1]).
 
     Args:
         generator: a built `keras.Model` from x `(batch, h, w, c_x)` to y
@@ -100,6 +120,12 @@ class Pix2Pix(GAN):
         super().compile(*args, **kwargs)
         self.game = games.per_patch(self.game)
 
+    @property
+    def adversarial_weight(self):
+        """2 for the tutorial's halved generator costs (so that G's term is
+        the paper's -log D(x, G(x))), else 1."""
+        return 2.0 if self.game.name in HALVED_GENERATOR_COSTS else 1.0
+
     def get_config(self):
         config = super().get_config()
         for unused in ("latent_dim", "latent_prior", "pack"):
@@ -139,7 +165,7 @@ class Pix2Pix(GAN):
         return tf.concat([tf.cast(inputs, images.dtype), images], axis=-1)
 
     def _generator_cost(self, fake_logits, fake_images, real_images):
-        g_loss = self.game.generator_loss(fake_logits)
+        g_loss = self.adversarial_weight * self.game.generator_loss(fake_logits)
         l1 = tf.reduce_mean(
             tf.abs(tf.cast(fake_images, tf.float32) - tf.cast(real_images, tf.float32)),
             axis=list(range(1, len(real_images.shape))),

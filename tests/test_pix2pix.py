@@ -89,14 +89,15 @@ def test_one_step_by_hand_d_on_pairs_g_on_gan_plus_lambda_l1():
     a = A - LR_D * np.mean(grad_real * x64 + grad_fake * x64)
     b = B - LR_D * np.mean(grad_real * y64 + grad_fake * C0)
     c = C - LR_D * np.mean(grad_real + grad_fake)
-    # G: 1/2 softplus(-f) through the updated D, plus lambda |c0 - y|, per pixel.
+    # G: the paper's -log D = softplus(-f) (not the tutorial's 1/2 of it)
+    # through the updated D, plus lambda |c0 - y|, per pixel.
     fake_after = a * x64 + b * C0 + c
-    c0 = C0 - LR_G * np.mean(-0.5 * (1 - sigmoid(fake_after)) * b + LAMBDA * np.sign(C0 - y64))
+    c0 = C0 - LR_G * np.mean(-(1 - sigmoid(fake_after)) * b + LAMBDA * np.sign(C0 - y64))
     kernel, bias = pix2pix.discriminator.get_weights()
     np.testing.assert_allclose([kernel[0, 0, 0, 0], kernel[0, 0, 1, 0], bias[0]], [a, b, c], rtol=1e-5)
     np.testing.assert_allclose(pix2pix.generator.get_weights()[1][0], c0, rtol=1e-5)
     np.testing.assert_allclose(logs["l1"], np.mean(np.abs(C0 - y64)), rtol=1e-5)
-    np.testing.assert_allclose(logs["g_loss"], np.mean(0.5 * np.log1p(np.exp(-fake_after))), rtol=1e-5)
+    np.testing.assert_allclose(logs["g_loss"], np.mean(np.log1p(np.exp(-fake_after))), rtol=1e-5)
     np.testing.assert_allclose(logs["d_loss"], np.mean(0.5 * np.log1p(np.exp(-real)) + 0.5 * np.log1p(np.exp(fake))),
                                rtol=1e-5)
 
@@ -109,12 +110,30 @@ def test_l1_term_value_and_gradient_by_hand():
     with tf.GradientTape() as tape:
         tape.watch(fake)
         g_loss, g_cost = pix2pix._generator_cost(logits, fake, real)
-    # |0.5| + |-1| + |-0.25| + |0| over 4 pixels = 0.4375; game part 1/2 log 2.
-    np.testing.assert_allclose(g_loss, [0.5 * np.log(2)], rtol=1e-6)
-    np.testing.assert_allclose(g_cost, [0.5 * np.log(2) + LAMBDA * 0.4375], rtol=1e-6)
+    # |0.5| + |-1| + |-0.25| + |0| over 4 pixels = 0.4375; game part -log D = log 2.
+    np.testing.assert_allclose(g_loss, [np.log(2)], rtol=1e-6)
+    np.testing.assert_allclose(g_cost, [np.log(2) + LAMBDA * 0.4375], rtol=1e-6)
     # d|f - r| / df = sign(f - r) / 4 (tf's sign(0) = 0), times lambda;
-    # the game's part: -1/2 (1 - D) d l/d f = 0 here (logits given).
+    # the game's part: -(1 - D) d l/d f = 0 here (logits given).
     np.testing.assert_allclose(tape.gradient(g_cost, fake)[0, ..., 0], LAMBDA / 4 * np.array([[1, -1], [-1, 0]]))
+
+
+@pytest.mark.parametrize(
+    "loss, adversarial",
+    [
+        ("non_saturating", np.log1p(np.exp(-0.5))),  # -log D(l = 0.5): the paper's, twice the tutorial's
+        ("minimax", -np.log1p(np.exp(0.5))),  # log(1 - D): twice the tutorial's 1/2 log(1 - D)
+        ("hinge", -0.5),  # -l, as defined
+        ("least_squares", 0.5 * 0.5**2),  # 1/2 (l - 1)^2, as defined (Mao et al.)
+    ],
+)
+def test_adversarial_term_is_the_papers_for_each_game(loss, adversarial):
+    pix2pix = linear_pix2pix()
+    pix2pix.compile(keras.optimizers.SGD(LR_D), keras.optimizers.SGD(LR_G), loss=loss)
+    fake = tf.constant([[[[0.5]]]])
+    g_loss, g_cost = pix2pix._generator_cost(tf.fill((1, 2, 2, 1), 0.5), fake, fake)  # L1 = 0
+    np.testing.assert_allclose(g_loss, [adversarial], rtol=1e-6)
+    np.testing.assert_allclose(g_cost, [adversarial], rtol=1e-6)
 
 
 def test_export_takes_input_images_and_the_keras_file_round_trips(tmp_path):
