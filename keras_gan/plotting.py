@@ -111,6 +111,10 @@ def plot_history(csv_path, png_path):
     Args:
         csv_path: the CSV written by `CSVLogger`, with an `epoch` column.
         png_path: the PNG to write.
+
+    Returns:
+        dict {metric: (epochs, values)}: the series drawn, read back from
+        the figure's lines.
     """
     import matplotlib
 
@@ -134,10 +138,17 @@ def plot_history(csv_path, png_path):
         axes.set_ylabel(label)
         axes.legend()
         axes.grid(alpha=0.3)
-    prob_axes.set_ylim(0.0, 1.0)
+    if rows and "d_real" in rows[0]:
+        prob_axes.set_ylim(0.0, 1.0)  # probabilities; raw scores keep their own range
     fig.tight_layout()
     fig.savefig(png_path)
+    drawn = {
+        line.get_label(): (list(line.get_xdata()), list(line.get_ydata()))
+        for axes in (loss_axes, prob_axes)
+        for line in axes.get_lines()
+    }
     plt.close(fig)
+    return drawn
 
 
 def plot_metrics(jsonl_path, png_path):

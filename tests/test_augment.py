@@ -152,3 +152,31 @@ def test_bad_arguments_raise(kwargs, match):
         augment.DiffAugment(**kwargs)
     with pytest.raises(ValueError, match="augmentation"):
         augment.get(3)
+
+
+def test_colour_factors_recovered_per_sample_lie_in_their_ranges():
+    """DiffAugment_tf.py's ranges: brightness b in [-0.5, 0.5), saturation s
+    in [0, 2) about each pixel's channel mean (which it keeps), contrast c
+    in [0.5, 1.5) about the image's mean (which it keeps). Each factor is
+    recovered per sample from its output; 512 samples fill each range
+    (a range widened by 0.1 at either end shows up with probability
+    1 - (1/1.2)^512, certain)."""
+    rng = np.random.default_rng(0)
+    images = rng.uniform(-1, 1, (512, 4, 4, 3)).astype(np.float32)
+
+    brightness = (augment.brightness(images, SEED).numpy() - images).reshape(512, -1)
+    np.testing.assert_allclose(brightness, brightness[:, :1].repeat(48, axis=1), atol=1e-6)  # one b per sample
+    assert -0.5 <= brightness.min() < -0.49 and 0.49 < brightness.max() < 0.5
+
+    saturated = augment.saturation(images, SEED).numpy()
+    mean = images.mean(axis=3, keepdims=True)
+    np.testing.assert_allclose(saturated.mean(axis=3, keepdims=True), mean, atol=1e-5)
+    factors = ((saturated - mean) / (images - mean)).reshape(512, -1)
+    np.testing.assert_allclose(factors, factors[:, :1].repeat(48, axis=1), rtol=1e-3, atol=1e-3)
+    assert 0.0 <= factors.min() < 0.02 and 1.98 < factors.max() < 2.0
+
+    contrasted = augment.contrast(images, SEED).numpy()
+    mean = images.mean(axis=(1, 2, 3), keepdims=True)
+    factors = ((contrasted - mean) / (images - mean)).reshape(512, -1)
+    np.testing.assert_allclose(factors, factors[:, :1].repeat(48, axis=1), rtol=1e-3, atol=1e-3)
+    assert 0.5 <= factors.min() < 0.51 and 1.49 < factors.max() < 1.5

@@ -77,8 +77,23 @@ def test_plot_history_writes_a_png(tmp_path):
         writer = csv.writer(f)
         writer.writerow(["epoch", "d_fake", "d_loss", "d_real", "g_loss"])
         writer.writerows([[0, 0.3, 0.6, 0.7, 0.5], [1, 0.4, 0.65, 0.6, 0.4]])
-    plotting.plot_history(path, tmp_path / "losses.png")
+    drawn = plotting.plot_history(path, tmp_path / "losses.png")
     assert matplotlib.image.imread(tmp_path / "losses.png").shape[0] > 100
+    # Each series as drawn equals its CSV column, epochs counted from 1.
+    assert drawn == {
+        "d_loss": ([1, 2], [0.6, 0.65]), "g_loss": ([1, 2], [0.5, 0.4]),
+        "d_real": ([1, 2], [0.7, 0.6]), "d_fake": ([1, 2], [0.3, 0.4]),
+    }
+
+
+def test_plot_history_draws_raw_scores_and_the_penalty(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_text("epoch,d_fake_score,d_loss,d_real_score,g_loss,gradient_penalty\n0,-2.5,1.5,3.0,2.5,0.1\n")
+    drawn = plotting.plot_history(path, tmp_path / "losses.png")
+    assert drawn == {
+        "d_loss": ([1], [1.5]), "g_loss": ([1], [2.5]), "gradient_penalty": ([1], [0.1]),
+        "d_real_score": ([1], [3.0]), "d_fake_score": ([1], [-2.5]),
+    }
 
 
 def test_sample_grid_every_n_batches_numbers_grids_by_generator_step(tmp_path):

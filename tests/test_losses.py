@@ -100,6 +100,37 @@ def test_costs_and_gradients_are_finite_for_extreme_logits(fn):
     assert np.all(np.isfinite(values)) and np.all(np.isfinite(gradient))
 
 
+def softplus(x):
+    return np.logaddexp(0.0, x)
+
+
+EXTREME = np.array([-1e4, -100.0, 0.0, 88.0, 100.0, 1e4])
+
+
+@pytest.mark.parametrize(
+    "fn, value, derivative",
+    [
+        # 1/2 softplus(-l) + 1/2 softplus(l): 5000 at |l| = 1e4; derivative sigmoid(l) - 1/2.
+        (lambda l: losses.discriminator_loss(l, l), lambda l: 0.5 * softplus(-l) + 0.5 * softplus(l),
+         lambda l: 1 / (1 + np.exp(-l)) - 0.5),
+        # Targets 0.9 and 0: softplus(l) - 0.45 l: 4500 at -1e4, 5500 at 1e4; derivative sigmoid(l) - 0.45.
+        (lambda l: losses.discriminator_loss(l, l, label_smoothing=0.1), lambda l: softplus(l) - 0.45 * l,
+         lambda l: 1 / (1 + np.exp(-l)) - 0.45),
+        # 1/2 log(1 - D) = -1/2 softplus(l): -5000 at 1e4 with derivative -1/2; 0 and 0 at -1e4.
+        (losses.minimax_generator_loss, lambda l: -0.5 * softplus(l), lambda l: -0.5 / (1 + np.exp(-l))),
+        # -1/2 log D = 1/2 softplus(-l): 5000 at -1e4 with derivative -1/2 (it does not saturate).
+        (losses.non_saturating_generator_loss, lambda l: 0.5 * softplus(-l), lambda l: -0.5 / (1 + np.exp(l))),
+    ],
+)
+def test_costs_at_extreme_logits_are_their_limits(fn, value, derivative):
+    with np.errstate(over="ignore"):
+        expected_values, expected_gradient = value(EXTREME), derivative(EXTREME)
+    values, gradient = value_and_gradient(fn, EXTREME)
+    np.testing.assert_allclose(values, expected_values, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(gradient, expected_gradient, rtol=1e-6, atol=1e-6)
+    assert np.abs(values).max() in (5000.0, 5500.0)  # the limit itself at |l| = 1e4, not a clipped value
+
+
 def test_maximum_likelihood_tangent_beyond_the_limit():
     limit = losses.MAX_LIKELIHOOD_LOGIT_LIMIT
     values, gradient = value_and_gradient(losses.maximum_likelihood_generator_loss, [limit + 10.0, 1e4])

@@ -70,3 +70,27 @@ def test_float16_step_whose_gradients_overflow_is_skipped(policy):
         np.testing.assert_array_equal(old, variable.numpy())  # not applied
     assert float(d_optimizer.dynamic_scale.numpy()) == 2.0**59  # halved for the next step
     assert int(d_optimizer.iterations.numpy()) == 0
+
+
+@pytest.mark.parametrize(
+    # Tolerances on the update (new weight - old): float16 keeps 11 significant
+    # bits (a rounding of 2^-11 = 4.9e-4 per operation), bfloat16 8 (3.9e-3);
+    # the step's chain of about ten operations gives 1e-2 and 5e-2. A lost
+    # unscale (float16's loss scale 2^15 left in the gradient) is off by 32768.
+    "policy, rtol",
+    [("mixed_float16", 1e-2), ("mixed_bfloat16", 5e-2)],
+    indirect=["policy"],
+)
+def test_one_sgd_step_is_algorithm_1_by_hand(policy, rtol):
+    from test_gan import B, C, REAL, W, compile_sgd, linear_gan, real_batch, reference_step, weights
+
+    gan = compile_sgd(linear_gan())
+    assert gan.discriminator.compute_dtype == policy.split("_")[1]
+    assert isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer) == (policy == "mixed_float16")
+    logs = gan.train_on_batch(real_batch(), return_dict=True)
+    expected = reference_step(REAL)
+    start = np.array([W, B, C])
+    np.testing.assert_allclose(
+        np.array(weights(gan)) - start, np.array([expected["w"], expected["b"], expected["c"]]) - start, rtol=rtol
+    )
+    np.testing.assert_allclose(logs["d_loss"], expected["d_loss"], rtol=rtol)

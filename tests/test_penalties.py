@@ -123,3 +123,55 @@ def test_conditional_penalty_takes_the_gradient_with_respect_to_the_images_only(
     gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), gradient_penalty="wgan_gp")
     history = gan.fit(np.zeros((8, 8, 8, 1), "float32"), np.arange(8) % 3, batch_size=4, epochs=1, verbose=0)
     assert history.history["gradient_penalty"][0] > 0 and np.isfinite(history.history["gradient_penalty"][0])
+
+
+EMBEDDING = np.array([[5.0], [-3.0], [7.0]])  # a per-class offset of D's output, large on purpose
+
+
+def linear_conditional_gan():
+    """G(z, y) = c (+ a zero embedding of y); D(x, y) = w . x + b + e_y: a
+    linear critic whose input gradient w does not depend on the label."""
+    z, labels = keras.Input((2,)), keras.Input((), dtype="int32")
+    x = keras.layers.Dense(4, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(C))(z)
+    x = x + keras.layers.Embedding(3, 4, embeddings_initializer="zeros")(labels)
+    generator = keras.Model([z, labels], keras.layers.Reshape((2, 2, 1))(x))
+    images, d_labels = keras.Input((2, 2, 1)), keras.Input((), dtype="int32")
+    logits = keras.layers.Dense(
+        1, kernel_initializer=keras.initializers.Constant(W[:, None]), bias_initializer=keras.initializers.Constant(B)
+    )(keras.layers.Flatten()(images))
+    logits = logits + keras.layers.Embedding(3, 1, embeddings_initializer=keras.initializers.Constant(EMBEDDING))(
+        d_labels
+    )
+    return keras_gan.ConditionalGAN(generator, keras.Model([images, d_labels], logits), num_classes=3, seed=0)
+
+
+@pytest.mark.parametrize(
+    "penalty, weight, value",
+    [("r1", 0.5, 0.5 / 2 * W @ W), ("wgan_gp", 10.0, 10.0 * (np.linalg.norm(W) - 1) ** 2)],
+)
+def test_conditional_penalty_by_hand_on_a_linear_critic_whatever_the_labels(penalty, weight, value):
+    gan = linear_conditional_gan()
+    labels = tf.constant([0, 1, 2, 0, 1, 2], tf.int32)
+    real, fake = (tf.constant(REAL), labels), (tf.constant(REAL[::-1].copy()), labels)
+    per_sample = penalties.GradientPenalty(penalty, weight)(
+        lambda x, y: gan.discriminator([x, y], training=True), real, fake, tf.constant([1, 2], tf.int64), 0
+    )
+    np.testing.assert_allclose(per_sample, np.full(6, value), rtol=1e-5)  # the same for every class
+
+
+def test_one_conditional_r1_step_by_hand():
+    """Every label 1: the fakes are labelled 1 too (drawn from the batch's
+    labels), so e_1 cancels in the Wasserstein cost f - r: D's w moves as
+    the unconditional step's, the embedding does not move, and R1 is
+    gamma/2 ||w||^2 (the gradient with respect to the images only)."""
+    gamma = 0.5
+    gan = linear_conditional_gan()
+    gan.compile(keras.optimizers.SGD(LR_D), keras.optimizers.SGD(LR_G), loss="wasserstein",
+                gradient_penalty="r1", gradient_penalty_weight=gamma)
+    logs = gan.train_on_batch(REAL, np.ones(6, np.int32), return_dict=True)
+    real = REAL.reshape(6, 4).astype(np.float64)
+    kernel, bias, embedding = gan.discriminator.get_weights()
+    np.testing.assert_allclose(kernel[:, 0], W - LR_D * (C - real.mean(0) + gamma * W), rtol=1e-5)
+    np.testing.assert_allclose(bias, [B], rtol=1e-6)
+    np.testing.assert_allclose(embedding, EMBEDDING, rtol=1e-6)
+    np.testing.assert_allclose(logs["gradient_penalty"], gamma / 2 * W @ W, rtol=1e-5)

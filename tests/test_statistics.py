@@ -122,3 +122,30 @@ def test_inception_features_plumbing_with_random_weights():
     assert features.features_of(gray, model).shape == (3, 2048)
     assert features.features_of(rgb, model, batch_size=2).shape == (3, 2048)
     assert features.frechet_classifier_distance(gray, gray, model) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_kid_by_hand_on_three_and_three_points():
+    """Unbiased MMD^2 with k(a, b) = (a . b / d + 1)^3 in d = 2, on points
+    whose a . b / d is the product of 1-D values x = (0, 1, 2), y = (1, -1, 0):
+    mean_{i != j} k(x_i, x_j) = 2 (1 + 1 + 27) / 6 = 29 / 3,
+    mean_{i != j} k(y_i, y_j) = 2 (0 + 1 + 1) / 6 = 2 / 3,
+    mean_{i, j} k(x_i, y_j) = (3 + 9 + 27) / 9 = 13 / 3,
+    MMD^2 = 29/3 + 2/3 - 26/3 = 5/3. (Degree 2 gives 1/9, degree 4 other
+    values, no 1/d doubles the products, coefficient 0 gives 7/3, the
+    biased estimator 21.3 for the first term alone.)"""
+    x = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])
+    y = np.array([[1.0, 1.0], [-1.0, -1.0], [0.0, 0.0]])
+    mean, std = statistics.kernel_distance(x, y, num_subsets=3, subset_size=3)
+    assert mean == pytest.approx(5.0 / 3.0, rel=1e-12) and std == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("k, precision", [(1, 0.0), (2, 0.4), (3, 0.6)])
+def test_precision_recall_by_hand_in_one_dimension(k, precision):
+    """Real points 0, 1, 3, 7, 15: their k-th neighbour distances are
+    k = 1: 1, 1, 2, 4, 8 (balls covering [-1, 23]); k = 2: 3, 2, 3, 6, 12
+    ([-3, 27]); k = 3: 7, 6, 4, 7, 14 ([-7, 29]). Generated -2, 25, 28, 100,
+    200: inside for k = 1 none, k = 2 -2 and 25, k = 3 also 28. The generated
+    balls' radii (k = 1: 27, 3, 3, 72, 100) cover every real point: recall 1."""
+    real = np.array([0.0, 1.0, 3.0, 7.0, 15.0])[:, None]
+    fake = np.array([-2.0, 25.0, 28.0, 100.0, 200.0])[:, None]
+    assert scores.precision_recall(real, fake, k=k) == {"precision": precision, "recall": 1.0}
