@@ -29,6 +29,21 @@ def require_mnist():
     return directory
 
 
+def require_crosscheck(*modules):
+    """Imports the cross-check packages (torch, pytorch_fid), the
+    `crosscheck` extra; skips without them, but fails when CI=true (.ci/run
+    installs them, so their absence there is a broken install)."""
+    import importlib
+
+    missing = [name for name in modules if importlib.util.find_spec(name) is None]
+    if missing:
+        message = f"needs {', '.join(missing)} (pip install -e .[crosscheck]; .ci/run installs them)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; CI must provide them")
+        pytest.skip(message)
+    return [importlib.import_module(name) for name in modules]
+
+
 @pytest.fixture
 def mnist_data_dir():
     return require_mnist()

@@ -1,7 +1,6 @@
 """Measuring quality: the FID network against pytorch-fid's, its resize modes by
 hand, the reference cache, and QualityMetrics while training."""
 
-import importlib.util
 import json
 import os
 import sys
@@ -17,6 +16,7 @@ from keras_gan.callbacks import QualityMetrics
 from keras_gan.evaluation import fid_inception
 from keras_gan.evaluation import reference
 from keras_gan.evaluation import statistics
+from conftest import require_crosscheck
 
 SIDE = 4
 
@@ -105,12 +105,8 @@ def _pytorch_fid_module(torch):
     return module.eval()
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("torch") is None or importlib.util.find_spec("pytorch_fid") is None,
-    reason="needs torch and pytorch-fid (pip install -e .[crosscheck]; CI installs them)",
-)
 def test_fid_network_equals_pytorch_fid_on_shared_random_weights(tmp_path):
-    import torch
+    torch, _ = require_crosscheck("torch", "pytorch_fid")
 
     module = _pytorch_fid_module(torch)
     pth = tmp_path / "random_fid_inception.pth"

@@ -10,6 +10,7 @@ import tensorflow as tf
 import keras_gan
 from keras_gan import architectures
 from keras_gan.architectures import SpectralNormalization
+from conftest import require_crosscheck
 
 
 def wrapped(layer, input_shape):
@@ -115,7 +116,7 @@ def test_bad_spectral_norm_arguments_raise():
 
 
 def test_torch_spectral_norm_gives_the_same_output_and_gradient():
-    torch = pytest.importorskip("torch", reason="torch is the optional cross-check (installed by .ci/run)")
+    (torch,) = require_crosscheck("torch")
     normalized = wrapped(keras.layers.Dense(3), (4,))
     w = np.random.default_rng(4).normal(size=(4, 3)).astype(np.float32)
     normalized.layer.kernel.assign(w)

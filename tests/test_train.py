@@ -439,3 +439,66 @@ def test_file_system_failures_end_in_one_line_and_leave_earlier_outputs_intact(m
     with open(run / "history.csv") as f:
         assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1", "2"]
     assert tree_bytes(earlier) == before  # an earlier run directory, byte for byte
+
+
+READ_BACK = """
+import json, sys
+import keras
+import keras_gan
+gan = keras.saving.load_model(sys.argv[1])
+def adam(o):
+    o = getattr(o, "inner_optimizer", o)
+    # The learning rate is a float32 variable: its value to float32's precision.
+    return [type(o).__name__, float(f"{float(o.learning_rate):.6g}"), float(o.beta_1), float(o.beta_2)]
+penalty = gan.gradient_penalty
+print(json.dumps({
+    "d_optimizer": adam(gan.d_optimizer), "g_optimizer": adam(gan.g_optimizer),
+    "game": gan.game.name, "d_steps": gan.d_steps, "label_smoothing": gan.label_smoothing,
+    "penalty": None if penalty is None else [penalty.penalty, penalty.weight, penalty.every],
+    "ema_decay": gan.ema_decay, "latent_dim": gan.latent_dim,
+    "augmentation": None if gan.augmentation is None else [gan.augmentation.policy, gan.augmentation.probability],
+    "spectral_norm": any("spectral" in type(l).__name__.lower() for l in gan.discriminator.layers),
+    "d_updates": int(gan.d_optimizer.iterations), "g_updates": int(gan.g_optimizer.iterations),
+}))
+"""
+
+
+def trained_and_read_back(tmp_path, *flags):
+    run = tmp_path / "run"
+    result = run_python(["train.py", "--epochs", "1", "--save-every", "1", "--width", "4", "--verbose", "0",
+                         "--output-dir", str(run), *flags])
+    assert result.returncode == 0, result.stderr[-3000:]
+    read = run_python(["-c", READ_BACK, str(run / "checkpoints" / "epoch_0001.keras")], cwd=tmp_path)
+    assert read.returncode == 0, read.stderr[-3000:]
+    return json.loads(read.stdout.strip().splitlines()[-1])
+
+
+def test_every_flag_reaches_the_saved_gan(mnist_data_dir, tmp_path):
+    """Non-default flags, read back from the .keras file train.py saved; the
+    split and batch size through the updates one epoch made: 640 images in
+    batches of 32 x d_steps 2 are 10 G updates and 20 D updates."""
+    model = trained_and_read_back(
+        tmp_path, "--split", "train[:640]", "--batch-size", "32", "--d-steps", "2", "--loss", "hinge",
+        "--gradient-penalty", "r1", "--gradient-penalty-weight", "0.5", "--gradient-penalty-every", "2",
+        "--ema-decay", "0.9", "--augment", "color,translation", "--augment-probability", "0.5",
+        "--latent-dim", "16", "--d-learning-rate", "1e-3", "--g-learning-rate", "3e-4", "--beta-1", "0.1",
+        "--beta-2", "0.95", "--spectral-norm",
+    )
+    assert model == {
+        "d_optimizer": ["Adam", 1e-3, 0.1, 0.95], "g_optimizer": ["Adam", 3e-4, 0.1, 0.95],
+        "game": "hinge", "d_steps": 2, "label_smoothing": 0.0, "penalty": ["r1", 0.5, 2], "ema_decay": 0.9,
+        "latent_dim": 16, "augmentation": ["color,translation", 0.5], "spectral_norm": True,
+        "d_updates": 20, "g_updates": 10,
+    }
+
+
+def test_the_defaults_are_the_documented_dcgan_recipe(mnist_data_dir, tmp_path):
+    """README: DCGAN, Adam 2e-4 with beta_1 0.5 for both players, the
+    non-saturating game, k = 1, z of 100 dims, batches of 128, nothing else;
+    256 images give 2 updates of each player."""
+    model = trained_and_read_back(tmp_path, "--split", "train[:256]", "--label-smoothing", "0.1")
+    assert model == {
+        "d_optimizer": ["Adam", 2e-4, 0.5, 0.999], "g_optimizer": ["Adam", 2e-4, 0.5, 0.999],
+        "game": "non_saturating", "d_steps": 1, "label_smoothing": 0.1, "penalty": None, "ema_decay": None,
+        "latent_dim": 100, "augmentation": None, "spectral_norm": False, "d_updates": 2, "g_updates": 2,
+    }
