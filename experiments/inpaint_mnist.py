@@ -42,7 +42,7 @@ import keras_gan
 from keras_gan.evaluation import features as feature_models
 from keras_gan.evaluation import statistics
 from keras_gan.evaluation.classifier import mnist_classifier
-from keras_gan.gan import _frozen_call as frozen_call
+from keras_gan.networks import frozen_call
 
 
 def mnist(data_dir):

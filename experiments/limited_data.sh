@@ -9,7 +9,6 @@
 set -euo pipefail
 root="${1:-runs/limited_data}"
 common=(--batch-size 64 --epochs 10 --steps-per-epoch 200 --verbose 2)
-policy=color,translation,cutout
 
 run() {
   local name="$1"; shift
@@ -22,6 +21,6 @@ run() {
 run full
 for n in 1000 500; do
   run "n${n}_none" --split "train[:$n]"
-  run "n${n}_diffaugment" --split "train[:$n]" --augment "$policy"
-  run "n${n}_ada" --split "train[:$n]" --augment "$policy" --augment-probability adaptive
+  run "n${n}_diffaugment" --split "train[:$n]" --recipe limited_data_diffaugment
+  run "n${n}_ada" --split "train[:$n]" --recipe limited_data_ada
 done

@@ -12,6 +12,7 @@ from keras_gan import augment
 from keras_gan import distribute
 from keras_gan import ema
 from keras_gan import games
+from keras_gan import networks
 from keras_gan import packing
 from keras_gan import penalties
 from keras_gan.validation import check_positive_int
@@ -19,46 +20,6 @@ from keras_gan.validation import check_positive_int
 LATENT_PRIORS = ("normal", "uniform")
 # How the two players' updates are ordered in a step (compile(update=...)).
 UPDATES = ("alternating", "simultaneous")
-
-
-def _frozen_call(model, inputs):
-    """Calls `model` in training mode without changing its state.
-
-    The forward pass is the training one (batch statistics, dropout), but the
-    model's weights and moving statistics stay as they are: in the adversarial
-    game each player's state changes only in its own update. Random-seed
-    states (integer variables) do advance, so the next call draws fresh
-    dropout masks.
-    """
-    outputs, state = model.stateless_call(
-        model.trainable_variables,
-        model.non_trainable_variables,
-        inputs,
-        training=True,
-    )
-    for variable, value in zip(model.non_trainable_variables, state):
-        if "int" in variable.dtype:
-            variable.assign(value)
-    return outputs
-
-
-def _fold(seed, index):
-    """An independent stateless seed derived from a step's `seed`: index 2
-    for the penalty's eps, 3 and 4 for the augmentations (`stateless_split`
-    of the same seed gives the noise and the labels)."""
-    return tf.random.experimental.stateless_fold_in(seed, index, alg="philox")
-
-
-def _static_shape(model, which, count=1):
-    """The shape, without the batch axis, of the model's first input or
-    output, or None when it is unknown or the model has not `count` of them."""
-    try:
-        tensors = model.inputs if which == "input" else model.outputs
-    except (AttributeError, ValueError):
-        return None
-    if not tensors or len(tensors) != count:
-        return None
-    return tuple(tensors[0].shape[1:])
 
 
 def _loss_scaled(optimizer, network, auto_scale_loss):
@@ -261,7 +222,7 @@ class GAN(keras.Model):
 
     @staticmethod
     def _resolve_latent_dim(generator, latent_dim, count):
-        input_shape = _static_shape(generator, "input", count)
+        input_shape = networks.static_shape(generator, "input", count)
         known = input_shape[-1] if input_shape and len(input_shape) == 1 else None
         if latent_dim is None:
             if known is None:
@@ -284,14 +245,14 @@ class GAN(keras.Model):
 
     def _check_networks_fit(self, generator, discriminator):
         """Returns the image shape after checking G's output fits D's input."""
-        g_output = _static_shape(generator, "output")
+        g_output = networks.static_shape(generator, "output")
         if g_output is None:
             inputs = self._generator_inputs(
                 keras.KerasTensor((None, self.latent_dim)),
                 keras.KerasTensor((None,), "int32"),
             )
             g_output = tuple(generator.compute_output_spec(inputs).shape[1:])
-        d_input = _static_shape(discriminator, "input", self.NETWORK_INPUTS)
+        d_input = networks.static_shape(discriminator, "input", self.NETWORK_INPUTS)
         expected = packing.packed_shape(g_output, self.pack)
         if d_input is not None and expected != d_input:
             packed = f" packed by pack={self.pack}" if self.pack > 1 else ""
@@ -723,7 +684,7 @@ class GAN(keras.Model):
             lambda images, labels: self._discriminate(images, labels, training=True),
             real,
             fake,
-            _fold(seed, 2),
+            networks.fold(seed, networks.PENALTY_SEED),
             self.d_optimizer.iterations,
         )
         self.gradient_penalty_tracker.update_state(penalty)
@@ -741,8 +702,8 @@ class GAN(keras.Model):
         """D's per-sample costs on a real and a generated minibatch, as D
         sees them (augmented): the game's and the game's plus the penalty,
         with both logits. Called inside the tape of D's gradient."""
-        real_images = self._augment(real_images, _fold(seed, 3))
-        fake_images = self._augment(fake_images, _fold(seed, 4))
+        real_images = self._augment(real_images, networks.fold(seed, networks.AUGMENT_SEED))
+        fake_images = self._augment(fake_images, networks.fold(seed, networks.FAKE_AUGMENT_SEED))
         # Two calls, not one concatenated batch: with batch normalization
         # each minibatch is all real or all generated (as in DCGAN).
         real_logits = self._discriminate(real_images, real_labels, training=True)
@@ -783,7 +744,7 @@ class GAN(keras.Model):
     def _d_step(self, real_images, real_labels, seed):
         """One discriminator update on a real minibatch and as many fakes."""
         z, fake_labels = self._draw_fakes(real_images, real_labels, seed)
-        fake_images = _frozen_call(self.generator, self._generator_inputs(z, fake_labels))
+        fake_images = networks.frozen_call(self.generator, self._generator_inputs(z, fake_labels))
         with tf.GradientTape() as tape:
             d_loss, d_cost, real_logits, fake_logits = self._d_cost(
                 real_images, real_labels, fake_images, fake_labels, seed
@@ -804,8 +765,8 @@ class GAN(keras.Model):
                 self._generator_inputs(z, fake_labels), training=True
             )
             # G's gradient flows back through the augmentation.
-            seen = self._augment(fake_images, _fold(seed, 3))
-            fake_logits = _frozen_call(self.discriminator, self._d_inputs(seen, fake_labels))
+            seen = self._augment(fake_images, networks.fold(seed, networks.AUGMENT_SEED))
+            fake_logits = networks.frozen_call(self.discriminator, self._d_inputs(seen, fake_labels))
             g_loss, g_cost = self._generator_cost(fake_logits, fake_images, real_images)
             scaled = self._scaled_loss(self.g_optimizer, g_cost)
         self._apply(self.g_optimizer, tape, scaled, self.generator)

@@ -5,9 +5,8 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import games
+from keras_gan import networks
 from keras_gan.gan import GAN
-from keras_gan.gan import _frozen_call
-from keras_gan.gan import _static_shape
 from keras_gan.validation import check_positive_int
 
 
@@ -96,14 +95,14 @@ class Pix2Pix(GAN):
         return None  # no z
 
     def _check_networks_fit(self, generator, discriminator):
-        x_shape = _static_shape(generator, "input")
-        y_shape = _static_shape(generator, "output")
+        x_shape = networks.static_shape(generator, "input")
+        y_shape = networks.static_shape(generator, "output")
         if x_shape is None or y_shape is None or len(x_shape) != 3 or x_shape[:2] != y_shape[:2]:
             raise ValueError(
                 "Invalid value for argument `generator`. Expected a built model from images (batch, h, w, c_x) "
                 f"to images of the same height and width. Received: input {x_shape}, output {y_shape}"
             )
-        d_input = _static_shape(discriminator, "input")
+        d_input = networks.static_shape(discriminator, "input")
         expected = (*x_shape[:2], x_shape[-1] + y_shape[-1])
         if d_input is not None and tuple(d_input) != expected:
             raise ValueError(
@@ -204,7 +203,7 @@ class Pix2Pix(GAN):
             )
         generator = self.sampling_generator(ema)
         outputs = [
-            _frozen_call(generator, inputs[i : i + batch_size]) if stochastic
+            networks.frozen_call(generator, inputs[i : i + batch_size]) if stochastic
             else generator(inputs[i : i + batch_size], training=False)
             for i in range(0, len(inputs), batch_size)
         ]

@@ -95,7 +95,7 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
 
     def __init__(self, backup_dir, save_freq="epoch", delete_checkpoint=True, save_on_signal=True):
         super().__init__(os.fspath(backup_dir), save_freq=save_freq, delete_checkpoint=delete_checkpoint)
-        _, self._partial, self._previous, self._retired = _directories(self.backup_dir)
+        _, self._partial, self._previous, self._retired = backup_directories(self.backup_dir)
         self._damaged = f"{self.backup_dir.rstrip(os.sep)}.damaged"
         self.save_on_signal = save_on_signal
         self.restored = None  # the metadata of the backup restored, once restored
@@ -253,7 +253,7 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
     def delete_backups(self):
         """Removes every backup directory (newest, partial, previous, retired);
         `backup_dir.damaged/` stays for inspection."""
-        for directory in _directories(self.backup_dir):
+        for directory in backup_directories(self.backup_dir):
             if os.path.exists(directory):
                 shutil.rmtree(directory)
 
@@ -344,7 +344,7 @@ def _verify(directory):
         json.load(f)
 
 
-def _directories(backup_dir):
+def backup_directories(backup_dir):
     """The newest backup, one being written, the one before, one being retired."""
     base = backup_dir.rstrip(os.sep)
     return (backup_dir, f"{base}.partial", f"{base}.previous", f"{base}.retired")
@@ -353,7 +353,7 @@ def _directories(backup_dir):
 def _candidates(backup_dir):
     base = backup_dir.rstrip(os.sep)
     found = []
-    for directory in _directories(backup_dir):
+    for directory in backup_directories(backup_dir):
         metadata_path = os.path.join(directory, METADATA)
         legacy = directory in (backup_dir, f"{base}.previous")  # backups of earlier versions had no marker
         if not os.path.exists(metadata_path) or not (legacy or os.path.exists(os.path.join(directory, COMPLETE))):

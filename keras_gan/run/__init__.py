@@ -1,5 +1,14 @@
-"""`keras_gan.run`: what a training run needs around the library: its directory."""
+"""`keras_gan.run`: a training run around the library.
 
+`options` (every setting, its flag and default, the choices read from the
+library), `recipes` (papers' settings by name), `directory` (the run
+directory: settings recorded, continued or refused, atomic JSON), `build`
+(the data, the GAN and the quality callback of a configuration), `trainer`
+(the run itself) and `cli` (`python train.py`).
+"""
+
+from keras_gan.run import options
+from keras_gan.run import recipes
 from keras_gan.run.directory import RunDirectoryError
 from keras_gan.run.directory import changed_settings
 from keras_gan.run.directory import check_resume

@@ -76,3 +76,57 @@ def check_resume(directory, config, may_change=()):
             "settings to continue it, or choose another directory."
         )
     return True
+
+
+def prepare(config, may_change=(), defaults=None):
+    """Checks `config["output_dir"]` before anything is written; returns
+    True to continue the interrupted run it holds, False to start one.
+
+    A directory without `config.json` must be empty or absent; one whose
+    run finished (a `generator/` export and no backup) is refused; one
+    stopped before its first backup starts again; an interrupted run
+    continues only with the same settings (`may_change` aside). A setting
+    that the recorded run does not name (it was written by an earlier
+    version) counts as `defaults[key]`.
+
+    Raises:
+        RunDirectoryError: naming the directory and, for other settings,
+            each one that differs (old -> new). Nothing is written.
+    """
+    from keras_gan.callbacks.backup_and_restore import backup_directories
+
+    directory = config["output_dir"]
+    config_path = os.path.join(directory, "config.json")
+    if not os.path.exists(config_path):
+        if os.path.isdir(directory) and os.listdir(directory):
+            raise RunDirectoryError(f"--output-dir {directory} is not empty and holds no run; choose another "
+                                    "directory.")
+        return False
+    if not any(os.path.isdir(d) for d in backup_directories(os.path.join(directory, "backup"))):
+        if os.path.exists(os.path.join(directory, "generator")):
+            raise RunDirectoryError(f"--output-dir {directory} holds a finished run; choose another directory.")
+        return False  # stopped before its first backup: start again
+    previous = {**(defaults or {}), **read_json(config_path)}
+    changed = changed_settings(previous, config, may_change)
+    if changed:
+        raise RunDirectoryError(
+            f"--output-dir {directory} holds an interrupted run with another configuration ({', '.join(changed)}). "
+            "Rerun it with the same flags, or choose another directory."
+        )
+    return True
+
+
+def keep_finished_epochs(history_csv, epochs):
+    """Drops the CSV rows of epochs >= `epochs` (logged before a crash but
+    not backed up: the continued run logs them again)."""
+    import csv
+
+    if not os.path.exists(history_csv):
+        return
+    with open(history_csv, newline="") as f:
+        rows = list(csv.reader(f))
+    kept = rows[:1] + [row for row in rows[1:] if int(row[0]) < epochs]
+    partial = f"{history_csv}.partial"
+    with open(partial, "w", newline="") as f:
+        csv.writer(f).writerows(kept)
+    os.replace(partial, history_csv)

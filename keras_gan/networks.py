@@ -1,0 +1,62 @@
+"""Helpers on the two networks that every adversarial model and its users need.
+
+`frozen_call` runs a network as in training without changing its state (the
+other player's step), `static_shape` reads a functional network's input or
+output shape, and `fold` derives a step's independent random streams, each
+by a named index (`PENALTY_SEED`, ...), from its one stateless seed.
+"""
+
+import tensorflow as tf
+
+# The streams folded from a step's seed (`stateless_split` of the same seed
+# gives the noise and the generated samples' labels).
+PENALTY_SEED = 2  # WGAN-GP's eps
+AUGMENT_SEED = 3  # the augmentation of the images a step shows D first: real ones in D's step, generated in G's
+FAKE_AUGMENT_SEED = 4  # the augmentation of the generated images in D's step
+
+
+def frozen_call(model, inputs):
+    """Calls `model` in training mode without changing its state.
+
+    The forward pass is the training one (batch statistics, dropout), but the
+    model's weights and moving statistics stay as they are: in the adversarial
+    game each player's state changes only in its own update. Random-seed
+    states (integer variables) do advance, so the next call draws fresh
+    dropout masks.
+
+    Args:
+        model: a built `keras.Model`.
+        inputs: what `model` takes.
+
+    Returns:
+        `model`'s outputs, as a training call gives them.
+    """
+    outputs, state = model.stateless_call(
+        model.trainable_variables,
+        model.non_trainable_variables,
+        inputs,
+        training=True,
+    )
+    for variable, value in zip(model.non_trainable_variables, state):
+        if "int" in variable.dtype:
+            variable.assign(value)
+    return outputs
+
+
+def fold(seed, index):
+    """An independent stateless seed, int tensor `(2,)`, derived from a
+    step's `seed` by one of the named indices above."""
+    return tf.random.experimental.stateless_fold_in(seed, index, alg="philox")
+
+
+def static_shape(model, which, count=1):
+    """The shape, without the batch axis, of the model's first input
+    (`which="input"`) or output (`"output"`), as a tuple; None when it is
+    unknown or the model has not `count` of them."""
+    try:
+        tensors = model.inputs if which == "input" else model.outputs
+    except (AttributeError, ValueError):
+        return None
+    if not tensors or len(tensors) != count:
+        return None
+    return tuple(tensors[0].shape[1:])

@@ -1,0 +1,141 @@
+"""A run's parts from its resolved configuration: the data, the GAN, the quality callback.
+
+Each function takes the configuration as a namespace (`config.loss`, ...)
+with one attribute per `options.OPTIONS` name, and raises ValueError,
+FileNotFoundError or RuntimeError with a message for the user before
+anything is written.
+"""
+
+import os
+
+import keras
+
+from keras_gan import architectures
+from keras_gan import augment
+from keras_gan import callbacks
+from keras_gan import data
+from keras_gan import packing
+from keras_gan.conditional_gan import ConditionalGAN
+from keras_gan.gan import GAN
+
+
+def load_dataset(config):
+    """(dataset, class names, skipped files): a folder's or a TFDS dataset's
+    batches of `batch_size * d_steps`; class names only when conditional.
+
+    `dataset` names a folder when the path exists; a path that does not
+    exist and is no TFDS name (one with a path separator, or starting with
+    "." or "~") is "no such folder"; any other name goes to TFDS.
+    """
+    batch_size = config.batch_size * config.d_steps
+    if os.path.isdir(config.dataset):
+        dataset = data.load_image_folder(
+            config.dataset,
+            image_size=config.image_size,
+            batch_size=batch_size,
+            labels="inferred" if config.conditional else None,
+            crop_to_aspect_ratio=config.crop,
+            exif_orientation=not config.ignore_exif_orientation,
+            seed=config.seed,
+        )
+        return dataset, dataset.class_names, dataset.skipped_files
+    if os.path.exists(config.dataset):
+        raise FileNotFoundError(
+            f"Invalid value for --dataset. Expected a folder of images or a TFDS name. Received: {config.dataset!r}, "
+            "which is a file, not a folder"
+        )
+    looks_like_path = config.dataset.startswith((".", "~")) or any(
+        sep and sep in config.dataset for sep in (os.sep, os.altsep)
+    )
+    if looks_like_path and not data.tfds.is_tfds_name(config.dataset):
+        raise FileNotFoundError(
+            f"Invalid value for --dataset. Expected a folder of images or a TFDS name. Received: {config.dataset!r}: "
+            "no such folder (the path does not exist), and no TFDS dataset of that name"
+        )
+    if config.crop:
+        raise ValueError("Invalid value for --crop. Expected an image folder as --dataset. Received: a TFDS dataset")
+    dataset = data.load_tfds(
+        config.dataset,
+        split=config.split,
+        batch_size=batch_size,
+        seed=config.seed,
+        data_dir=config.data_dir,
+        image_size=config.image_size,
+        label_key="label" if config.conditional else None,
+    )
+    names = data.class_names(config.dataset, "label", config.data_dir) if config.conditional else []
+    return dataset, names, []
+
+
+def build_gan(config, image_shape, num_classes=None):
+    """The compiled `GAN` (or `ConditionalGAN`) of `config` for images of
+    `image_shape`; build it in the strategy's scope."""
+    make_generator, make_discriminator = architectures.BUILDERS[config.architecture]
+    options = {"width": config.width} if config.width and config.architecture != "mlp" else {}
+    networks = (
+        make_generator(image_shape, latent_dim=config.latent_dim, num_classes=num_classes, **options),
+        make_discriminator(packing.packed_shape(image_shape, config.pack), num_classes=num_classes,
+                           spectral_norm=config.spectral_norm, **options),
+    )
+    augmentation = None
+    if config.augment:
+        augmentation = augment.DiffAugment(config.augment, probability=config.augment_probability,
+                                           target=config.ada_target)
+    options = {"seed": config.seed, "ema_decay": config.ema_decay, "augmentation": augmentation}
+    if num_classes:
+        gan = ConditionalGAN(*networks, num_classes=num_classes, **options)
+    else:
+        gan = GAN(*networks, latent_prior=config.latent_prior, pack=config.pack, **options)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=config.beta_1, beta_2=config.beta_2),
+        g_optimizer=keras.optimizers.Adam(config.g_learning_rate, beta_1=config.beta_1, beta_2=config.beta_2),
+        loss=config.loss,
+        d_steps=config.d_steps,
+        update=config.update,
+        label_smoothing=config.label_smoothing,
+        gradient_penalty=config.gradient_penalty,
+        gradient_penalty_weight=config.gradient_penalty_weight,
+        gradient_penalty_every=config.gradient_penalty_every,
+        jit_compile=config.jit_compile,
+    )
+    return gan
+
+
+def quality_metrics(config, image_shape, verbose=1):
+    """The `QualityMetrics` callback of `eval_every`, or None; raises for bad
+    evaluation settings before anything is written."""
+    if config.eval_every is None:
+        return None
+    features = config.eval_features
+    if features == "auto":
+        features = "classifier" if image_shape == (28, 28, 1) else "fid_inception"
+    if features == "classifier" and image_shape != (28, 28, 1):
+        raise ValueError(f"--eval-features classifier needs 28x28x1 images (the MNIST classifier's); received "
+                         f"images of shape {image_shape}. Use fid_inception with --fid-weights.")
+    return callbacks.QualityMetrics(
+        dataset=config.dataset,
+        split=config.eval_split,
+        features=features,
+        num_samples=config.eval_samples,
+        every_epochs=config.eval_every,
+        resize=config.fid_resize,
+        fid_weights=config.fid_weights,
+        image_size=config.image_size,
+        seed=config.seed,
+        images_per_step=config.batch_size * config.d_steps,
+        jsonl_path=os.path.join(config.output_dir, "metrics.jsonl"),
+        best_export_dir=os.path.join(config.output_dir, "best"),
+        data_dir=config.data_dir,
+        verbose=verbose,
+    )
+
+
+def every_n_epochs_checkpoint(directory, every):
+    """A ModelCheckpoint that saves `epoch_NNNN.keras` every `every` epochs."""
+
+    class EveryNEpochs(keras.callbacks.ModelCheckpoint):
+        def on_epoch_end(self, epoch, logs=None):
+            if (epoch + 1) % every == 0:
+                super().on_epoch_end(epoch, logs)
+
+    return EveryNEpochs(os.path.join(directory, "epoch_{epoch:04d}.keras"))

@@ -1,0 +1,124 @@
+"""Train a GAN on a TensorFlow Datasets dataset or an image folder; write a run directory.
+
+    python train.py                      # DCGAN on MNIST, 5 epochs, runs/mnist_dcgan
+    python train.py --recipe sngan       # a paper's settings by name (--list-recipes), runs/mnist_sngan
+    python train.py --recipe wgan_gp --d-steps 3 --dry-run   # the resolved configuration, nothing written
+    python train.py --architecture mlp --loss minimax --d-steps 2 --epochs 20
+    python train.py --conditional        # one class per grid row, runs/mnist_dcgan_conditional
+    python train.py --dataset path/to/images --image-size 64x64   # a folder of PNG/JPEG/BMP/GIF/TIFF/WebP files
+    python train.py --dataset path/to/classes --conditional       # one subfolder per class
+    python train.py --eval-every 1                 # FCD and KID of 10,000 samples every epoch
+
+A run's settings are resolved once: the defaults, then the recipe's
+differences (`--recipe`, default dcgan: none), then the flags given. The
+run directory (--output-dir) receives:
+
+    config.json         the resolved configuration (class_names: a conditional run's classes)
+    samples/            epoch_NNNN.png, an 8x8 grid from fixed noise per epoch
+                        (--conditional: one row of 8 per class), and
+                        samples.gif, all of them animated
+    interpolation/      epoch_NNNN.png, linear and spherical paths in z
+    history.csv         d_loss, g_loss, d_real, d_fake, loss per epoch (CSVLogger)
+    losses.png          the same, plotted
+    backup/             while training: weights, both optimizers, random state,
+    backup.previous/    epoch and batch (the newest backup, and the one before)
+    generator/          the trained generator as a SavedModel
+    checkpoints/        with --save-every N: epoch_NNNN.keras every N epochs
+    tensorboard/        with --tensorboard: scalars (train/) and grids (samples/)
+    metrics.jsonl       with --eval-every N: one JSON object per evaluation (step, images
+                        seen, e.g. fcd10k_test and kcd10k_test, seconds it took)
+    metrics.png         the same, plotted against generator updates
+    best/, best.json    the generator export of the evaluation with the lowest Frechet
+                        distance, and that evaluation's record
+    skipped_files.txt   image folders: each file that could not be read, and why
+
+Rerunning the same command after an interruption resumes from the last
+backup (every epoch, or every --backup-every N generator updates, or on
+SIGTERM / SIGINT, after which train.py exits with 128 + the signal number),
+both optimizers' state included; a damaged backup falls back to the one
+before. A directory that holds a finished run, or a run with a different
+configuration, is never overwritten. A file-system failure ends in one
+`error:` line naming the path.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+from keras_gan.run import options
+from keras_gan.run import recipes
+from keras_gan.run.directory import RunDirectoryError
+from keras_gan.run.directory import prepare
+
+
+def parser():
+    result = argparse.ArgumentParser(prog="train.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add = result.add_argument
+    add("--recipe", choices=tuple(recipes.RECIPES), default=argparse.SUPPRESS,
+        help="start from a paper's settings (--list-recipes); flags given override them (default: dcgan)")
+    add("--list-recipes", action="store_true", help="print the recipes, their sources and settings, and exit")
+    add("--dry-run", action="store_true", help="print the resolved configuration as JSON and exit; writes nothing")
+    add("--learning-rate", type=options.positive_float, default=argparse.SUPPRESS,
+        help="Adam learning rate of both players (sets --d-learning-rate and --g-learning-rate)")
+    options.add_to(result)
+    add("--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras fit verbosity (default: 1, a progress bar)")
+    return result
+
+
+def resolve(argv=None):
+    """(config, args): the resolved configuration, a dict with one value per
+    `options.OPTIONS` name plus `recipe`, and the parsed arguments.
+
+    Order: `options.DEFAULTS`, then the recipe's settings, then the flags
+    given. Exits (argparse's status 2) for a bad combination.
+    """
+    command = parser()
+    args = command.parse_args(argv)
+    given = {k: v for k, v in vars(args).items() if k in options.DEFAULTS}
+    recipe = getattr(args, "recipe", "dcgan")
+    if hasattr(args, "learning_rate"):
+        given = {"d_learning_rate": args.learning_rate, "g_learning_rate": args.learning_rate, **given}
+    config = {**options.DEFAULTS, **recipes.RECIPES[recipe].settings, **given, "recipe": recipe}
+    if config["crop"] and config["image_size"] is None:
+        command.error("argument --crop: expected --image-size too (the aspect ratio to crop to)")
+    if config["output_dir"] is None:
+        dataset = config["dataset"]
+        name = os.path.basename(os.path.normpath(dataset)) if os.path.isdir(dataset) else dataset
+        kind = recipe if hasattr(args, "recipe") else config["architecture"]
+        suffix = "_conditional" if config["conditional"] else ""
+        config["output_dir"] = os.path.join("runs", f"{name.split(':')[0]}_{kind}{suffix}")
+    return dict(sorted(config.items())), args
+
+
+def main(argv=None):
+    config, args = resolve(argv)
+    if args.list_recipes:
+        print(recipes.describe())
+        return
+    if args.dry_run:
+        print(json.dumps(config, indent=2))
+        return
+    # Settings added after a run was started count as their defaults.
+    defaults = {**options.DEFAULTS, "recipe": "dcgan"}
+    try:
+        resume = prepare(config, options.MAY_CHANGE + options.DERIVED, defaults)
+    except RunDirectoryError as error:
+        sys.exit(f"error: {error}")
+
+    from keras_gan import callbacks
+    from keras_gan.run.trainer import train
+
+    try:
+        train(config, resume, verbose=args.verbose)
+    except callbacks.Preempted as stop:
+        print(f"train.py: {stop}", file=sys.stderr)
+        sys.exit(128 + int(stop.signal_number))
+    except callbacks.BackupError as error:
+        sys.exit(f"error: {error}")
+    except OSError as error:
+        # A directory that cannot be created or written, a full disk: one
+        # line naming the path; what was written before stays as it was.
+        where = f"{error.filename}: " if error.filename else ""
+        sys.exit(f"error: {where}{error.strerror or error}")

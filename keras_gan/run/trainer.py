@@ -1,0 +1,139 @@
+"""A run from its resolved configuration: build, restore, train, export, in its run directory."""
+
+import os
+import sys
+import types
+import warnings
+
+import keras
+import tensorflow as tf
+
+from keras_gan import callbacks as gan_callbacks
+from keras_gan import distribute
+from keras_gan import export
+from keras_gan import plotting
+from keras_gan import training
+from keras_gan.run import build
+from keras_gan.run.directory import keep_finished_epochs
+from keras_gan.run.directory import write_json
+
+
+def write_skipped(path, skipped):
+    """One line per skipped image file, `path<TAB>reason`; said on stderr."""
+    with open(path, "w") as f:
+        f.writelines(f"{file}\t{reason}\n" for file, reason in skipped)
+    print(f"train.py: skipped {len(skipped)} unreadable image files, all listed in {path}", file=sys.stderr)
+
+
+def train(config, resume, verbose=1):
+    """Trains the run of `config` (a dict of `options.OPTIONS` values) in
+    `config["output_dir"]`, continuing it when `resume`.
+
+    Raises:
+        SystemExit: with one `error:` line for a bad setting found while
+            building (before anything is written).
+        keras_gan.callbacks.Preempted, BackupError, OSError: for the caller
+            to turn into an exit status.
+    """
+    args = types.SimpleNamespace(**config)
+    keras.utils.set_random_seed(args.seed)
+    if args.deterministic:
+        tf.config.experimental.enable_op_determinism()
+    if args.mixed_precision != "off":
+        keras.mixed_precision.set_global_policy(args.mixed_precision)
+    directory = args.output_dir
+    try:
+        strategy = distribute.get_strategy(args.strategy)
+        dataset, class_names, skipped = build.load_dataset(args)
+        num_classes = len(class_names) if args.conditional else None
+        images = dataset.element_spec[0] if args.conditional else dataset.element_spec
+        with strategy.scope():
+            gan = build.build_gan(args, tuple(images.shape[1:]), num_classes)
+        quality = build.quality_metrics(args, tuple(images.shape[1:]), verbose=int(verbose > 0))
+    except (ValueError, FileNotFoundError, RuntimeError) as error:
+        sys.exit(f"error: {error}")  # before anything is written
+    if args.conditional:
+        config["class_names"] = class_names
+
+    # The newest backup that loads (an older one if it is damaged, with a
+    # warning); fit_resumable then skips the batches already done, in one
+    # stream of reshuffled epochs, so that the run sees the batches an
+    # uninterrupted run would.
+    steps_per_epoch = args.steps_per_epoch or int(dataset.cardinality())
+    backup = gan_callbacks.BackupAndRestore(
+        os.path.join(directory, "backup"), save_freq=args.backup_every or "epoch", delete_checkpoint=False
+    )
+    restored = backup.restore(gan) if resume else None
+    done = restored["epoch"] if restored else 0
+
+    # Multi-worker: only the chief writes the run directory (Keras's convention).
+    chief = distribute.is_chief(strategy)
+    history_csv = os.path.join(directory, "history.csv")
+    if chief:
+        try:
+            os.makedirs(directory, exist_ok=True)
+        except OSError as error:
+            raise OSError(error.errno, f"cannot create --output-dir: {error.strerror} ({error.filename})", directory)
+        if not resume:
+            write_json(os.path.join(directory, "config.json"), config)
+        if skipped:
+            write_skipped(os.path.join(directory, "skipped_files.txt"), skipped)
+        keep_finished_epochs(history_csv, done)
+    callbacks = run_callbacks(args, quality, class_names if num_classes else None, chief, resume)
+
+    # Each fit reads a dataset of its own (tf.data keeps its reshuffling
+    # state in the dataset object): the one built above, then new ones.
+    built = [dataset]
+
+    def make_dataset():
+        if built:
+            return built.pop()
+        with warnings.catch_warnings():  # warned of once already
+            warnings.simplefilter("ignore")
+            return build.load_dataset(args)[0]
+
+    training.fit_resumable(
+        gan,
+        make_dataset,
+        epochs=args.epochs,
+        backup=backup,  # last: CSV rows are written before a backup
+        steps_per_epoch=steps_per_epoch,
+        callbacks=callbacks,
+        verbose=verbose,
+        shuffle=False,  # the dataset shuffles itself
+    )
+    if not chief:
+        return
+    export.export_generator(gan, os.path.join(directory, "generator"))
+    plotting.plot_history(history_csv, os.path.join(directory, "losses.png"))
+    if quality:
+        plotting.plot_metrics(quality.jsonl_path, os.path.join(directory, "metrics.png"))
+    # The run is complete only now: a crash before this line resumes.
+    backup.delete_backups()
+    print(f"Wrote {directory}: {', '.join(sorted(os.listdir(directory)))}")
+
+
+def run_callbacks(args, quality, class_names, chief, resume):
+    """The run's callbacks, in order: quality first (the ones after it see
+    its metrics), grids, then what only the chief writes."""
+    directory = args.output_dir
+    # Conditional: a row of 8 per class (ConditionalGAN.generate's labels).
+    grid = {"num_samples": 8 * len(class_names), "num_rows": len(class_names)} if class_names else {}
+    labelled = {"row_labels": class_names} if class_names else {}
+    callbacks = [quality] if quality else []
+    callbacks += [
+        gan_callbacks.SampleGrid(os.path.join(directory, "samples"), seed=args.seed, gif=True, **grid, **labelled),
+        gan_callbacks.LatentInterpolation(os.path.join(directory, "interpolation"), seed=args.seed),
+    ]
+    if chief:
+        # Before the backup: a row is never lost, and one logged after the
+        # last backup is dropped on resume (keep_finished_epochs).
+        callbacks.append(keras.callbacks.CSVLogger(os.path.join(directory, "history.csv"), append=resume))
+    if args.save_every and chief:
+        callbacks.append(build.every_n_epochs_checkpoint(os.path.join(directory, "checkpoints"), args.save_every))
+    if args.tensorboard:
+        log_dir = os.path.join(directory, "tensorboard")
+        if chief:
+            callbacks.append(keras.callbacks.TensorBoard(log_dir))
+        callbacks.append(gan_callbacks.TensorBoardImages(log_dir, seed=args.seed, **grid))
+    return callbacks

@@ -1,0 +1,112 @@
+"""keras_gan.run: the options table against the library's names, recipes,
+--dry-run against what a real run records, and continuing runs recorded by
+earlier versions."""
+
+import json
+import os
+
+import pytest
+
+from conftest import REPO
+from conftest import run_python
+from keras_gan import architectures
+from keras_gan import augment
+from keras_gan import distribute
+from keras_gan import games
+from keras_gan import penalties
+from keras_gan.evaluation import fid_inception
+from keras_gan.evaluation import reference
+from keras_gan.gan import LATENT_PRIORS
+from keras_gan.gan import UPDATES
+from keras_gan.run import cli
+from keras_gan.run import directory
+from keras_gan.run import options
+from keras_gan.run import recipes
+
+
+def choices_of_the_command_line():
+    return {action.dest: tuple(action.choices) for action in cli.parser()._actions if action.choices}
+
+
+def test_the_command_lines_choices_are_the_librarys_names():
+    assert choices_of_the_command_line() == {
+        "recipe": tuple(recipes.RECIPES),
+        "architecture": tuple(architectures.BUILDERS),
+        "latent_prior": LATENT_PRIORS,
+        "loss": games.GAMES,
+        "update": UPDATES,
+        "gradient_penalty": penalties.PENALTIES,
+        "strategy": distribute.STRATEGIES,
+        "mixed_precision": ("off", "mixed_float16", "mixed_bfloat16"),
+        "eval_features": ("auto", *reference.FEATURE_NETWORKS),
+        "fid_resize": fid_inception.RESIZE_MODES,
+        "verbose": (0, 1, 2),
+    }
+    with pytest.raises(SystemExit):
+        cli.resolve(["--augment", "color,rotation"])  # augment.POLICIES, checked by the flag's type
+    assert cli.resolve(["--augment", ",".join(augment.POLICIES)])[0]["augment"] == "color,translation,cutout"
+
+
+@pytest.mark.parametrize("name", list(recipes.RECIPES))
+def test_each_recipe_names_known_settings_with_valid_values(name):
+    recipe = recipes.RECIPES[name]
+    assert recipe.description and recipe.source
+    by_name = {option.name: option for option in options.OPTIONS}
+    for key, value in recipe.settings.items():
+        option = by_name[key]  # a KeyError names an unknown setting
+        assert value != option.default, f"{name}: {key} restates the default"
+        if option.choices is not None:
+            assert value in option.choices
+        elif option.type is not None and not isinstance(value, bool):
+            assert option.type(str(value)) == value
+    config, _ = cli.resolve(["--recipe", name])
+    assert {key: config[key] for key in recipe.settings} == recipe.settings
+    assert config["recipe"] == name and config["output_dir"] == os.path.join("runs", f"mnist_{name}")
+
+
+def test_flags_given_override_the_recipe_and_the_rest_stays():
+    config, _ = cli.resolve(["--recipe", "wgan_gp", "--d-steps", "3", "--learning-rate", "5e-5"])
+    assert config["d_steps"] == 3 and config["d_learning_rate"] == config["g_learning_rate"] == 5e-5
+    assert config["loss"] == "wasserstein" and config["beta_2"] == 0.9
+    assert set(config) == set(options.DEFAULTS) | {"recipe"}
+    defaults, _ = cli.resolve([])
+    assert defaults == {**options.DEFAULTS, "recipe": "dcgan", "output_dir": os.path.join("runs", "mnist_dcgan")}
+
+
+def test_list_recipes_and_dry_run_write_nothing(tmp_path):
+    train_py = os.path.join(REPO, "train.py")
+    listed = run_python([train_py, "--list-recipes"], cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr[-2000:]
+    for name, recipe in recipes.RECIPES.items():
+        assert f"{name}: {recipe.description}" in listed.stdout and recipe.source in listed.stdout
+    dry = run_python([train_py, "--recipe", "sngan", "--epochs", "2", "--dry-run"], cwd=tmp_path)
+    assert dry.returncode == 0, dry.stderr[-2000:]
+    config = json.loads(dry.stdout)
+    assert config["loss"] == "hinge" and config["epochs"] == 2 and config["output_dir"] == "runs/mnist_sngan"
+    assert os.listdir(tmp_path) == []
+
+
+def test_dry_run_prints_what_a_real_run_records(mnist_data_dir, tmp_path):
+    flags = ["--recipe", "sngan", "--width", "4", "--batch-size", "16", "--steps-per-epoch", "1", "--epochs", "1",
+             "--output-dir", str(tmp_path / "run"), "--verbose", "0"]
+    dry = run_python(["train.py", *flags, "--dry-run"])
+    assert dry.returncode == 0, dry.stderr[-2000:]
+    assert not (tmp_path / "run").exists()
+    real = run_python(["train.py", *flags])
+    assert real.returncode == 0, real.stderr[-3000:]
+    assert json.loads((tmp_path / "run" / "config.json").read_text()) == json.loads(dry.stdout)
+
+
+def test_a_run_recorded_before_the_newer_settings_continues(tmp_path):
+    """A config.json written before `latent_prior`, `pack`, `update` and
+    `recipe` existed: those count as their defaults, so the same flags
+    continue it; another value is still refused by name."""
+    config, _ = cli.resolve(["--output-dir", str(tmp_path)])
+    old = {k: v for k, v in config.items() if k not in ("latent_prior", "pack", "update", "recipe")}
+    directory.write_json(str(tmp_path / "config.json"), old)
+    (tmp_path / "backup").mkdir()
+    defaults = {**options.DEFAULTS, "recipe": "dcgan"}
+    assert directory.prepare(config, options.MAY_CHANGE, defaults) is True
+    other, _ = cli.resolve(["--output-dir", str(tmp_path), "--latent-prior", "uniform"])
+    with pytest.raises(directory.RunDirectoryError, match="latent_prior: 'normal' -> 'uniform'"):
+        directory.prepare(other, options.MAY_CHANGE, defaults)
