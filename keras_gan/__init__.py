@@ -1,7 +1,10 @@
 """keras_gan: generative adversarial networks for Keras 3 and TensorFlow.
 
 `keras_gan.GAN` is a `keras.Model` trained by `fit`, `keras_gan.ConditionalGAN`
-its class-conditional form, `keras_gan.Pix2Pix` its image-to-image form. `keras_gan.losses` holds the costs (the 2014
+its class-conditional form, `keras_gan.Pix2Pix` its image-to-image form, all
+three built on `keras_gan.AdversarialModel` (`keras_gan.models`), whose
+`compile` gathers the game and its penalty into a `keras_gan.objective.Objective`.
+`keras_gan.losses` holds the costs (the 2014
 paper's, the NIPS 2016 tutorial's, hinge, least squares, Wasserstein),
 `keras_gan.games` pairs them, `keras_gan.penalties` the gradient penalties, `keras_gan.packing` PacGAN's
 packing, `keras_gan.optimizers` the 2014 recipe's SGD and decay,
@@ -32,8 +35,11 @@ from keras_gan import penalties
 from keras_gan import plotting
 from keras_gan import run
 from keras_gan import training
-from keras_gan.conditional_gan import ConditionalGAN
-from keras_gan.gan import GAN
-from keras_gan.pix2pix import Pix2Pix
+from keras_gan import models
+from keras_gan import objective
+from keras_gan.models import AdversarialModel
+from keras_gan.models import ConditionalGAN
+from keras_gan.models import GAN
+from keras_gan.models import Pix2Pix
 
 __version__ = "0.1.0"

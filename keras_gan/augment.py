@@ -26,7 +26,7 @@ memorises them), N their number, and `adjust_images` (500,000) the number of
 real images in which p can go from 0 to 1. r_t and N are global: summed over
 replicas and workers, so that p is the same everywhere.
 
-Randomness comes from the GAN's per-step, per-replica seeds (`GAN._step_seeds`),
+Randomness comes from the GAN's per-step, per-replica seeds (`AdversarialModel.step_seeds`),
 so replicas draw different transformations, and a resumed run draws the ones
 an uninterrupted run would. p and the heuristic's sums are variables of this
 layer: saved in `.keras` files, weights and backups.

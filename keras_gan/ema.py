@@ -26,6 +26,7 @@ Reference:
     Growing of GANs", section A.1 (G_ema for sampling).
 """
 
+import math
 import numbers
 
 import keras
@@ -81,3 +82,41 @@ def update(ema, generator, ema_decay, updates):
             average.assign(tf.cast(value, average.dtype))
         elif "float" in weight.dtype:
             average.assign(weight)
+
+
+class EMA:
+    """G_ema and its decay: the state and the update of the averaged generator.
+
+    Args:
+        generator: the trained generator, a built `keras.Model`; G_ema
+            starts as its copy (`clone_generator`).
+        decay: float in (0, 1), beta per generator update.
+
+    Attributes:
+        generator: G_ema, a `keras.Model` of G's architecture, not trainable.
+        decay: float.
+
+    Raises:
+        ValueError: for a `decay` outside (0, 1) or a generator Keras cannot
+            clone, naming `ema_decay`.
+    """
+
+    def __init__(self, generator, decay):
+        self.decay = check_ema_decay(decay)
+        if self.decay is None:
+            raise ValueError(
+                "Invalid value for argument `ema_decay`. Expected a float in (0, 1) for an EMA. Received: None"
+            )
+        self.generator = clone_generator(generator)
+
+    @property
+    def half_life(self):
+        """ln(1/2) / ln(decay): generator updates for a weight's share to halve."""
+        return math.log(0.5) / math.log(self.decay)
+
+    def update(self, generator, updates):
+        """Moves G_ema toward `generator` after G's update number `updates`."""
+        update(self.generator, generator, self.decay, updates)
+
+    def get_config(self):
+        return {"ema_decay": self.decay}

@@ -74,7 +74,7 @@ def export_generator(gan, path, ema=True):
             ]
             with tf.control_dependencies(checks):
                 labels = tf.identity(labels)
-        images = generator(gan._generator_inputs(z, labels), training=False)
+        images = generator(gan.generator_inputs(z, labels), training=False)
         images = tf.cast(images, tf.float32)
         return {"images": images, "images_uint8": to_uint8(images)}
 

@@ -1,6 +1,6 @@
 """Games: the discriminator's and the generator's costs, chosen together.
 
-A `Game` carries both players' per-sample costs through `GAN.train_step`, as
+A `Game` carries both players' per-sample costs through `AdversarialModel.train_step`, as
 TF-GAN's `GANLoss` tuple does, and says how to log D's outputs:
 
 | name                 | D's cost                       | G's cost            | logged as        |

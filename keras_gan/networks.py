@@ -3,7 +3,8 @@
 `frozen_call` runs a network as in training without changing its state (the
 other player's step), `static_shape` reads a functional network's input or
 output shape, and `fold` derives a step's independent random streams, each
-by a named index (`PENALTY_SEED`, ...), from its one stateless seed.
+by a named index (`PENALTY_SEED`, ...), from its one stateless seed;
+`split_minibatches` cuts a step's batch into its k minibatches.
 """
 
 import tensorflow as tf
@@ -60,3 +61,23 @@ def static_shape(model, which, count=1):
     if not tensors or len(tensors) != count:
         return None
     return tuple(tensors[0].shape[1:])
+
+
+def split_minibatches(tensor, k):
+    """The k minibatches of a batch: minibatch i holds rows i, i + k, ...
+
+    A strided split, not k contiguous blocks: each replica holds a
+    contiguous block of the global batch whose length is a multiple of k,
+    so the global minibatch i is the same on any number of replicas.
+
+    Args:
+        tensor: `(batch, ...)` with batch a multiple of k, or None.
+        k: int >= 1.
+
+    Returns:
+        A list of k tensors `(batch / k, ...)`; k `None`s for None.
+    """
+    if tensor is None:
+        return [None] * k
+    rows = tf.reshape(tensor, tf.concat([[-1, k], tf.shape(tensor)[1:]], 0))
+    return tf.unstack(rows, num=k, axis=1)

@@ -75,10 +75,10 @@ def test_labels_reach_d_split_by_minibatch_and_fakes_take_the_minibatchs_labels(
 
 def test_fake_labels_are_drawn_with_replacement_from_the_batch():
     gan = conditional_dcgan(num_classes=10)
-    drawn = gan._fake_labels(tf.constant([7, 7, 7, 7]), tf.constant([1, 2], tf.int64))
+    drawn = gan.fake_labels(tf.constant([7, 7, 7, 7]), tf.constant([1, 2], tf.int64))
     assert drawn.numpy().tolist() == [7, 7, 7, 7]
     batch = tf.constant([0, 3, 5, 9] * 250)
-    drawn = gan._fake_labels(batch, tf.constant([3, 4], tf.int64)).numpy()
+    drawn = gan.fake_labels(batch, tf.constant([3, 4], tf.int64)).numpy()
     # Each label of the batch is a quarter of it, so about 250 of 1000 draws.
     counts = np.bincount(drawn, minlength=10)
     assert set(np.flatnonzero(counts)) == {0, 3, 5, 9} and all(200 < counts[[0, 3, 5, 9]]) and all(counts[[0, 3, 5, 9]] < 300)

@@ -15,8 +15,8 @@ from keras_gan import games
 from keras_gan import penalties
 from keras_gan.evaluation import fid_inception
 from keras_gan.evaluation import reference
-from keras_gan.gan import LATENT_PRIORS
-from keras_gan.gan import UPDATES
+from keras_gan.models.gan import LATENT_PRIORS
+from keras_gan.models.adversarial import UPDATES
 from keras_gan.run import cli
 from keras_gan.run import directory
 from keras_gan.run import options

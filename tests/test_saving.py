@@ -62,7 +62,7 @@ def test_reloaded_gan_continues_fit_exactly_where_it_stopped(build, options, tmp
     # Compile state: costs, k, alpha, both optimizers with their slots
     # (2 steps of k = 2 D updates and 1 G update).
     assert reloaded.get_compile_config() == interrupted.get_compile_config()
-    assert (reloaded.generator_cost, reloaded.d_steps) == (options["loss"], 2)
+    assert (reloaded.objective.loss, reloaded.d_steps) == (options["loss"], 2)
     assert isinstance(reloaded.g_optimizer, keras.optimizers.RMSprop)
     for name in ("d_optimizer", "g_optimizer"):
         saved, restored = getattr(interrupted, name), getattr(reloaded, name)
@@ -106,5 +106,5 @@ def test_a_keras_loss_as_generator_cost_survives_the_round_trip(tmp_path):
         keras.optimizers.Adam(), keras.optimizers.Adam(), loss=keras.losses.BinaryCrossentropy(from_logits=True, reduction="sum")
     )
     gan.save(tmp_path / "gan.keras")
-    cost = keras.saving.load_model(tmp_path / "gan.keras").generator_cost
+    cost = keras.saving.load_model(tmp_path / "gan.keras").objective.loss
     assert isinstance(cost, keras.losses.BinaryCrossentropy) and cost.reduction == "sum" and cost.from_logits

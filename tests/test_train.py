@@ -450,10 +450,10 @@ def adam(o):
     o = getattr(o, "inner_optimizer", o)
     # The learning rate is a float32 variable: its value to float32's precision.
     return [type(o).__name__, float(f"{float(o.learning_rate):.6g}"), float(o.beta_1), float(o.beta_2)]
-penalty = gan.gradient_penalty
+penalty = gan.objective.gradient_penalty
 print(json.dumps({
     "d_optimizer": adam(gan.d_optimizer), "g_optimizer": adam(gan.g_optimizer),
-    "game": gan.game.name, "d_steps": gan.d_steps, "label_smoothing": gan.label_smoothing,
+    "game": gan.objective.game.name, "d_steps": gan.d_steps, "label_smoothing": gan.objective.label_smoothing,
     "penalty": None if penalty is None else [penalty.penalty, penalty.weight, penalty.every],
     "ema_decay": gan.ema_decay, "latent_dim": gan.latent_dim,
     "augmentation": None if gan.augmentation is None else [gan.augmentation.policy, gan.augmentation.probability],

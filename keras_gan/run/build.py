@@ -15,8 +15,8 @@ from keras_gan import augment
 from keras_gan import callbacks
 from keras_gan import data
 from keras_gan import packing
-from keras_gan.conditional_gan import ConditionalGAN
-from keras_gan.gan import GAN
+from keras_gan.models import ConditionalGAN
+from keras_gan.models import GAN
 
 
 def load_dataset(config):

@@ -18,8 +18,8 @@ from keras_gan import games
 from keras_gan import penalties
 from keras_gan.evaluation import fid_inception
 from keras_gan.evaluation import reference
-from keras_gan.gan import LATENT_PRIORS
-from keras_gan.gan import UPDATES
+from keras_gan.models.gan import LATENT_PRIORS
+from keras_gan.models.adversarial import UPDATES
 
 # Keras's dtype policies for mixed precision, and "off".
 PRECISIONS = ("off", "mixed_float16", "mixed_bfloat16")

@@ -72,7 +72,7 @@ if sys.argv[1:] == ["packed"]:
 
 @tf.function
 def draw():
-    return strategy.run(lambda: gan.sample_latent(4, gan._step_seeds(1)[0]))
+    return strategy.run(lambda: gan.sample_latent(4, gan.step_seeds(1)[0]))
 
 
 out["replica_z"] = [z.numpy().tolist() for z in strategy.experimental_local_results(draw())]
@@ -98,7 +98,7 @@ def augment_and_observe():
         # Replica 0 sees three positive logits, replica 1 two of three.
         replica = tf.distribute.get_replica_context().replica_id_in_sync_group
         ada.observe(tf.where(tf.range(3) <= 2 - replica, 1.0, -1.0))
-        return keras_gan.augment.random_cutout(tf.ones((4, 8, 8, 1)), gan._step_seeds(1)[0])
+        return keras_gan.augment.random_cutout(tf.ones((4, 8, 8, 1)), gan.step_seeds(1)[0])
 
     return strategy.run(step)
 

@@ -5,15 +5,17 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan.architectures import conditioning
-from keras_gan.gan import GAN
+from keras_gan.models.gan import GAN
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class ConditionalGAN(GAN):
     """A GAN conditioned on class labels (Mirza & Osindero 2014).
 
-    The game and `train_step` are `GAN`'s, unchanged: only the four
-    conditioning hooks differ. Batches are `(images, labels)`, labels
+    The game and `train_step` are `GAN`'s, unchanged: only the hooks that
+    say what a batch holds and how the networks take labels differ
+    (`unpack`, `condition_checks`, `fake_labels`, `generator_inputs`,
+    `discriminator_inputs`, `generation_labels`). Batches are `(images, labels)`, labels
     integer `(batch,)` in [0, num_classes). In each discriminator update D
     scores real pairs (x, y) against generated pairs (G(z, y'), y'), with y'
     drawn uniformly, with replacement, from the labels of the same real
@@ -78,9 +80,9 @@ class ConditionalGAN(GAN):
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes}
 
-    # The conditioning hooks of GAN.
+    # GAN's conditioning hooks and AdversarialModel's extension points.
 
-    def _unpack(self, data):
+    def unpack(self, data):
         if not isinstance(data, (tuple, list)) or len(data) < 2:
             raise ValueError(
                 "Invalid dataset for a ConditionalGAN. Expected batches of "
@@ -88,7 +90,7 @@ class ConditionalGAN(GAN):
                 "label_key='label'). Received: batches of images only"
             )
         images, labels = data[0], data[1]
-        self._check_images(images)
+        self.check_images(images)
         return images, self._check_labels(labels, images)
 
     def _check_labels(self, labels, images):
@@ -114,14 +116,14 @@ class ConditionalGAN(GAN):
             )
         return tf.cast(labels, tf.int32)
 
-    def _label_checks(self, labels):
+    def condition_checks(self, labels):
         message = f"Invalid dataset labels. Expected class indices in [0, {self.num_classes})."
         return [
             tf.debugging.assert_non_negative(labels, message=message),
             tf.debugging.assert_less(labels, self.num_classes, message=message),
         ]
 
-    def _fake_labels(self, labels, seed):
+    def fake_labels(self, labels, seed):
         """y' for generated samples: drawn with replacement from `labels`."""
         count = tf.shape(labels)[0]
         picks = tf.random.stateless_uniform(
@@ -129,10 +131,10 @@ class ConditionalGAN(GAN):
         )
         return tf.gather(labels, picks)
 
-    def _generator_inputs(self, z, labels):
+    def generator_inputs(self, z, labels):
         return [z, labels]
 
-    def _discriminator_inputs(self, images, labels):
+    def discriminator_inputs(self, images, labels):
         return [images, labels]
 
     # Generation
@@ -160,7 +162,7 @@ class ConditionalGAN(GAN):
         """
         return super().generate(num_samples, seed=seed, batch_size=batch_size, labels=labels, ema=ema)
 
-    def _generation_labels(self, labels, num_samples):
+    def generation_labels(self, labels, num_samples):
         if labels is None:
             labels = np.arange(num_samples) * self.num_classes // num_samples
         labels = np.asarray(labels)

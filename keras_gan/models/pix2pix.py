@@ -4,9 +4,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gan import games
 from keras_gan import networks
-from keras_gan.gan import GAN
+from keras_gan.models.adversarial import AdversarialModel
 from keras_gan.validation import check_positive_int
 
 
@@ -15,7 +14,7 @@ HALVED_GENERATOR_COSTS = ("non_saturating", "minimax", "maximum_likelihood")
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class Pix2Pix(GAN):
+class Pix2Pix(AdversarialModel):
     """A conditional GAN from an input image x to an output image y.
 
     G maps x to y (no z: dropout in G is its randomness, section 3.2.1); D
@@ -42,10 +41,10 @@ class Pix2Pix(GAN):
     to undo it. The other games' generator costs (hinge, least squares,
     Wasserstein) and a user's cost enter with weight 1, as defined.
 
-    It trains through `GAN.train_step` unchanged, by the conditioning hooks
-    (x plays the part of ConditionalGAN's labels) and the `_generator_cost`
-    seam; so the games, penalties, EMA, simultaneous updates,
-    `tf.distribute`, `.keras` files and the export all apply.
+    It trains through `AdversarialModel.train_step` unchanged, by its
+    extension points (x is the condition D judges y with, and G's input)
+    and `generator_cost`; so the games, penalties, EMA, simultaneous
+    updates, `tf.distribute`, `.keras` files and the export all apply.
 
     Batches are `(inputs, targets)` pairs of float images in [-1, 1]:
     inputs `(batch, h, w, c_x)`, targets `(batch, h, w, c_y)`
@@ -65,7 +64,7 @@ class Pix2Pix(GAN):
             to logits, one per sample or a map of them, e.g.
             `keras_gan.architectures.patchgan_discriminator`.
         l1_weight: float >= 0, lambda (paper: 100).
-        seed, ema_decay, augmentation: as `GAN`.
+        seed, ema_decay, augmentation, **kwargs: as `AdversarialModel`.
 
     Raises:
         ValueError: for `l1_weight` < 0, or networks that do not fit (G's
@@ -84,17 +83,15 @@ class Pix2Pix(GAN):
                 f"Invalid value for argument `l1_weight`. Expected a float >= 0 (lambda; the paper uses 100). "
                 f"Received: l1_weight={l1_weight!r}"
             )
+        # Files written before Pix2Pix had its own base carry GAN's
+        # arguments, with the values that meant no z and no packing.
         for unused in ("latent_dim", "latent_prior", "pack"):
-            kwargs.pop(unused, None)  # from GAN.get_config: no z, no packing
+            kwargs.pop(unused, None)
         self.l1_weight = float(l1_weight)
         super().__init__(generator, discriminator, **kwargs)
         self.l1_tracker = keras.metrics.Mean(name="l1")
 
-    @staticmethod
-    def _resolve_latent_dim(generator, latent_dim, count):
-        return None  # no z
-
-    def _check_networks_fit(self, generator, discriminator):
+    def check_networks(self, generator, discriminator):
         x_shape = networks.static_shape(generator, "input")
         y_shape = networks.static_shape(generator, "output")
         if x_shape is None or y_shape is None or len(x_shape) != 3 or x_shape[:2] != y_shape[:2]:
@@ -113,39 +110,35 @@ class Pix2Pix(GAN):
         self.input_image_shape = tuple(x_shape)
         return tuple(y_shape)
 
-    def compile(self, *args, **kwargs):
-        """`GAN.compile`; the game's cost of a sample is the mean over the
-        patches D judges (`games.per_patch`)."""
-        super().compile(*args, **kwargs)
-        self.game = games.per_patch(self.game)
+    def make_objective(self, **config):
+        """The model's `Objective`, whose cost of a sample is the mean over
+        the patches D judges (`games.per_patch`)."""
+        return super().make_objective(**config, patches=True)
 
     @property
     def adversarial_weight(self):
         """2 for the tutorial's halved generator costs (so that G's term is
         the paper's -log D(x, G(x))), else 1."""
-        return 2.0 if self.game.name in HALVED_GENERATOR_COSTS else 1.0
+        return 2.0 if self.objective.game.name in HALVED_GENERATOR_COSTS else 1.0
 
     def get_config(self):
-        config = super().get_config()
-        for unused in ("latent_dim", "latent_prior", "pack"):
-            config.pop(unused, None)
-        return {**config, "l1_weight": self.l1_weight}
+        return {**super().get_config(), "l1_weight": self.l1_weight}
 
     @property
     def metrics(self):
         return [*super().metrics, self.l1_tracker]
 
     # ------------------------------------------------------------------
-    # The hooks: x takes the place of a conditional GAN's labels.
+    # Extension points of AdversarialModel: x is the condition.
 
-    def _unpack(self, data):
+    def unpack(self, data):
         if not isinstance(data, (tuple, list)) or len(data) < 2:
             raise ValueError(
                 "Invalid dataset for Pix2Pix. Expected (inputs, targets) pairs of images (e.g. "
                 "keras_gan.data.paired_from_arrays). Received: batches without targets"
             )
         inputs, targets = data[0], data[1]
-        self._check_images(targets)
+        self.check_images(targets)
         if tuple(inputs.shape[1:]) != self.input_image_shape:
             raise ValueError(
                 f"Invalid dataset inputs. Expected shape (batch, {', '.join(map(str, self.input_image_shape))}), "
@@ -154,17 +147,17 @@ class Pix2Pix(GAN):
             )
         return targets, inputs
 
-    def _draw_fakes(self, real_images, inputs, seed):
-        return None, inputs  # no z; a generated pair keeps its real x
+    def draw_fakes(self, real_images, inputs, seed):
+        """G takes x (no z); a generated pair keeps its real x."""
+        return inputs, inputs
 
-    def _generator_inputs(self, z, inputs):
-        return inputs
-
-    def _discriminator_inputs(self, images, inputs):
+    def discriminator_inputs(self, images, inputs):
+        """(x, y) pairs, concatenated along channels."""
         return tf.concat([tf.cast(inputs, images.dtype), images], axis=-1)
 
-    def _generator_cost(self, fake_logits, fake_images, real_images):
-        g_loss = self.adversarial_weight * self.game.generator_loss(fake_logits)
+    def generator_cost(self, fake_logits, fake_images, real_images):
+        """(the adversarial term, weighted; it plus lambda L1 to the target)."""
+        g_loss = self.adversarial_weight * self.objective.generator_loss(fake_logits)
         l1 = tf.reduce_mean(
             tf.abs(tf.cast(fake_images, tf.float32) - tf.cast(real_images, tf.float32)),
             axis=list(range(1, len(real_images.shape))),
@@ -208,9 +201,3 @@ class Pix2Pix(GAN):
             for i in range(0, len(inputs), batch_size)
         ]
         return tf.cast(tf.concat(outputs, axis=0), tf.float32)
-
-    def generate(self, *args, **kwargs):
-        raise ValueError(
-            "Invalid call Pix2Pix.generate: a Pix2Pix generator maps images to images. Expected "
-            "Pix2Pix.translate(inputs). Received: generate()"
-        )

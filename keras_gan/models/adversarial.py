@@ -1,0 +1,651 @@
+"""`AdversarialModel`: two networks, two optimizers and one `train_step`."""
+
+import copy
+import inspect
+
+import keras
+import tensorflow as tf
+
+from keras_gan import augment
+from keras_gan import distribute
+from keras_gan import ema
+from keras_gan import networks
+from keras_gan.objective import Objective
+from keras_gan.validation import check_positive_int
+
+# How the two players' updates are ordered in a step (compile(update=...)).
+UPDATES = ("alternating", "simultaneous")
+# Keras saves no SeedGenerator state (`save`, `save_weights`,
+# BackupAndRestore): a reloaded or resumed model would draw again the noise
+# and dropout masks of its first steps. The model saves them itself.
+SEED_KEY = "seed_state_{}"
+
+
+class AdversarialModel(keras.Model):
+    """The base of `GAN`, `ConditionalGAN` and `Pix2Pix`: the game's step.
+
+    It owns the generator and the discriminator, both optimizers
+    (`compile`), the `Objective` (the game, label smoothing and a gradient
+    penalty), an EMA of G (`keras_gan.ema`), an augmentation of what D sees
+    (`keras_gan.augment`), the noise's seed, and the one `train_step`: k
+    discriminator updates, each on its own real minibatch, then one
+    generator update through the frozen D (`update="alternating"`, Algorithm
+    1 of Goodfellow et al. 2014), or both players' updates from one forward
+    pass (`"simultaneous"`).
+
+    Losses are summed over samples and divided by the global batch size, so
+    gradients and the logged metrics are the same on one device and under
+    any `tf.distribute` strategy. Randomness is drawn per replica, from one
+    stateless seed per step and replica (`step_seeds`), and saved with the
+    model.
+
+    Extension points. A subclass says what a batch holds and how the
+    networks take it, by overriding these methods, and nothing else of the
+    step (`GAN`, `ConditionalGAN` and `Pix2Pix` are the examples):
+
+        check_networks(generator, discriminator) -> image_shape
+            In `__init__`: raise a ValueError when G's output cannot be
+            fed to D; return the shape D judges, `(height, width, channels)`.
+        unpack(data) -> (images, condition)
+            A batch from `fit` -> the real images, checked
+            (`check_images`), and what conditions them: None, class labels
+            (ConditionalGAN), the input images x (Pix2Pix).
+        condition_checks(condition) -> list of ops
+            Run-time checks of a batch's condition that the step waits for.
+        draw_fakes(real_images, condition, seed) -> (g_inputs, fake_condition)
+            What G takes to generate as many samples as `real_images`
+            holds, and the condition D judges them with; `seed` is a
+            stateless seed, int `(2,)`.
+        discriminator_inputs(images, condition)
+            What D takes for `images` (packed by `GAN`'s `pack`, with the
+            labels or x beside them when conditional).
+        generator_cost(fake_logits, fake_images, real_images) -> (g_loss, g_cost)
+            G's per-sample cost, float32 `(batch,)`: the game's as logged
+            and the whole G minimises (Pix2Pix adds lambda L1).
+
+    `fit`, `evaluate` and `History` report (means over the epoch):
+        d_loss: J(D) for the game, without the penalty (cross-entropy games:
+            nats, tutorial eq. 8; log 2 ~ 0.693 when D = 1/2).
+        g_loss: J(G) for the game (non-saturating at D = 1/2:
+            1/2 log 2 ~ 0.347).
+        d_real, d_fake (cross-entropy games): mean D(x) on real and
+            D(G(z)) on generated images, probabilities in [0, 1].
+        d_real_score, d_fake_score (hinge, least_squares, wasserstein): the
+            mean raw output of D on real and generated images instead (not
+            probabilities; see `keras_gan.games`).
+        augment_p (with an augmentation): the probability p of each
+            transformation at the end of the epoch.
+        gradient_penalty (with a penalty): the weighted per-sample penalty
+            added to D's cost, averaged over all D updates (lazy ones
+            included, as zeros between the N-times-weighted ones).
+        loss: d_loss + g_loss. Not a cost either player minimizes; it is
+            there for Keras callbacks that watch `loss` (TerminateOnNaN
+            stops when it turns NaN or inf, i.e. when either cost does).
+
+    Args:
+        generator, discriminator: built `keras.Model`s (see the subclass).
+        seed: int or None, seed of the training noise. With
+            `keras.utils.set_random_seed` and the same seed, runs repeat.
+        ema_decay: None (default) or a float in (0, 1), per generator
+            update: keep `ema_generator`, an exponential moving average of
+            G's weights with a warm-up (`keras_gan.ema.EMA`), e.g. 0.999
+            (half-life 693 updates). Sampling, the callbacks, the export
+            and the evaluation command then use it; the trained G stays
+            `generator`.
+        augmentation: None (default), a DiffAugment policy string such as
+            "color,translation,cutout" (probability 1), or a
+            `keras_gan.augment.DiffAugment` (e.g. with
+            `probability="adaptive"`): applied to every image D sees, real
+            and generated, in both players' updates (Zhao et al. 2020;
+            Karras et al. 2020). Create the model in the strategy's scope.
+        **kwargs: passed to `keras.Model` (e.g. `name`).
+
+    Raises:
+        ValueError: for networks that do not fit (`check_networks`), an
+            `ema_decay` outside (0, 1) or an unknown augmentation policy.
+
+    Reference:
+        Goodfellow et al. 2014, "Generative Adversarial Nets", Algorithm 1;
+        Goodfellow 2016, "NIPS 2016 Tutorial", arXiv:1701.00160, section 3.2.
+    """
+
+    # D judges packs of `pack` samples (`GAN`'s argument); one sample here.
+    pack = 1
+
+    def __init__(self, generator, discriminator, seed=None, ema_decay=None, augmentation=None, **kwargs):
+        super().__init__(**kwargs)
+        self.ema_decay = ema.check_ema_decay(ema_decay)
+        # The order in which networks and seeds are assigned is the order of
+        # `variables`, which files written before this class existed follow.
+        self.augmentation = augment.get(augmentation)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.seed = seed
+        self.image_shape = self.check_networks(generator, discriminator)
+        self.seed_generator = keras.random.SeedGenerator(seed, name="noise_seed")
+        # G_ema: the same architecture, its weights averaged after G's steps.
+        self.ema = ema.EMA(generator, self.ema_decay) if self.ema_decay else None
+        self.ema_generator = self.ema.generator if self.ema else None
+        self.objective = None  # set by compile
+        # Both networks arrive built; so is the model (BackupAndRestore and
+        # load_weights need a built model before the first step).
+        self.built = True
+
+    # ------------------------------------------------------------------
+    # Configuration
+
+    def compile(
+        self,
+        d_optimizer,
+        g_optimizer,
+        loss="non_saturating",
+        d_steps=1,
+        label_smoothing=0.0,
+        gradient_penalty=None,
+        gradient_penalty_weight=None,
+        gradient_penalty_every=1,
+        update="alternating",
+        **kwargs,
+    ):
+        """Configures the game: optimizers, costs, k, alpha, a gradient penalty.
+
+        Args:
+            d_optimizer: optimizer of the discriminator: a
+                `keras.optimizers.Optimizer`, a name or a config dict.
+            g_optimizer: optimizer of the generator, a distinct instance.
+            loss: the game (`keras_gan.games`). With D's binary
+                cross-entropy (labels 1 real / 0 generated), a generator
+                cost of the tutorial's section 3.2: "non_saturating"
+                (default), "minimax" or "maximum_likelihood"; or a game
+                that sets both players' costs: "hinge" (Lim & Ye 2017,
+                Miyato et al. 2018), "least_squares" (Mao et al. 2017) or
+                "wasserstein" (Arjovsky et al. 2017; use it with a gradient
+                penalty or spectral normalization). Or a user's generator
+                cost against D's cross-entropy: a `keras.losses.Loss` on
+                (targets, logits), applied with target 1, or a function
+                from logits to per-sample costs (see
+                `losses.get_generator_loss`). Every cost is taken per
+                sample, summed and divided by the global batch size,
+                whatever the Loss's own `reduction`.
+            d_steps: int >= 1, k of Algorithm 1: discriminator updates per
+                generator update. Batches must then hold k minibatches.
+            label_smoothing: float in [0, 1), one-sided: real targets become
+                1 - label_smoothing, generated targets stay 0 (tutorial
+                section 4.2). Cross-entropy games only.
+            gradient_penalty: None (default), "wgan_gp" (Gulrajani et al.
+                2017), "r1" or "r2" (Mescheder et al. 2018): a penalty on
+                D's input gradient added to D's cost (`keras_gan.penalties`).
+            gradient_penalty_weight: float >= 0, lambda or gamma; None for
+                the default (10 for wgan_gp; for r1 and r2 StyleGAN2-ADA's
+                0.0002 * side^2 / 64, see `penalties.default_weight`).
+            gradient_penalty_every: int >= 1, N of lazy regularization: the
+                penalty on every N-th D update, weighted N times (Karras et
+                al. 2020, StyleGAN2 section 4). Default 1.
+            update: how the players' updates follow each other in a step.
+                "alternating" (default): Algorithm 1 of 2014, k D updates,
+                then G's update through the updated D, on fresh noise.
+                "simultaneous": one forward pass (the same real and
+                generated minibatch, the same dropout masks), both players'
+                gradients taken at the parameters before either update,
+                then both applied, as goodfeli/adversarial's and PacGAN's
+                code do. Simultaneous needs d_steps=1.
+            **kwargs: passed to `keras.Model.compile` (`jit_compile`,
+                `steps_per_execution`, `run_eagerly`, `auto_scale_loss`).
+
+        Mixed precision: build the networks under
+        `keras.mixed_precision.set_global_policy("mixed_float16")` (or
+        "mixed_bfloat16"). With float16, each optimizer is wrapped in
+        `keras.optimizers.LossScaleOptimizer` (unless it already is, or
+        `auto_scale_loss=False`): each step's loss is scaled up before the
+        gradient and the gradients scaled back, and a step whose gradients
+        overflow is skipped and the scale halved. Losses and logged metrics
+        are float32 under every policy.
+
+        Raises:
+            ValueError: for a bad game, label smoothing or penalty
+                (`keras_gan.objective.Objective`), d_steps < 1, an unknown
+                `update` or "simultaneous" with d_steps > 1, the same
+                optimizer instance for both players, or a `kwargs` key that
+                `keras.Model.compile` would use to train a single network
+                (`optimizer`, `loss_weights`, `metrics`, `weighted_metrics`).
+        """
+        for key in ("optimizer", "loss_weights", "metrics", "weighted_metrics"):
+            if key in kwargs:
+                raise ValueError(
+                    f"Invalid argument `{key}` for {type(self).__name__}.compile. Expected "
+                    "d_optimizer, g_optimizer, loss, d_steps, label_smoothing "
+                    "and keras.Model.compile's jit_compile, "
+                    f"steps_per_execution or run_eagerly. Received: {key}="
+                    f"{kwargs[key]!r}"
+                )
+        d_steps = check_positive_int("d_steps", d_steps, "k of Algorithm 1")
+        update = _check_update(update, d_steps)
+        if d_optimizer is g_optimizer and not isinstance(d_optimizer, str):
+            raise ValueError(
+                "Invalid value for argument `g_optimizer`. Expected an "
+                "optimizer distinct from `d_optimizer` (each keeps its own "
+                "slot variables). Received the same instance for both."
+            )
+        with self.distribute_strategy.scope():  # its trackers' variables
+            objective = self.make_objective(
+                loss=loss,
+                label_smoothing=label_smoothing,
+                gradient_penalty=gradient_penalty,
+                gradient_penalty_weight=gradient_penalty_weight,
+                gradient_penalty_every=gradient_penalty_every,
+            )
+        # No default optimizer: the two players have their own.
+        super().compile(optimizer=None, **kwargs)
+        with self.distribute_strategy.scope():
+            # Created and built in the strategy's scope, so that their slot
+            # variables are mirrored and BackupAndRestore can load them.
+            scale = kwargs.get("auto_scale_loss", True)
+            self.d_optimizer = _loss_scaled(keras.optimizers.get(d_optimizer), self.discriminator, scale)
+            self.g_optimizer = _loss_scaled(keras.optimizers.get(g_optimizer), self.generator, scale)
+            self.d_optimizer.build(self.discriminator.trainable_variables)
+            self.g_optimizer.build(self.generator.trainable_variables)
+        self.objective = objective
+        self.d_steps = d_steps
+        self.update = update
+
+    def make_objective(self, **config):
+        """The `Objective` of compile's game, smoothing and penalty arguments."""
+        return Objective(**config, image_shape=self.image_shape, pack=self.pack)
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return {}
+        return {
+            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
+            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
+            **self.objective.get_config(),
+            "d_steps": self.d_steps,
+            "update": self.update,
+            "jit_compile": self.jit_compile,
+            "steps_per_execution": self.steps_per_execution,
+        }
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        config["d_optimizer"] = keras.optimizers.deserialize(config["d_optimizer"])
+        config["g_optimizer"] = keras.optimizers.deserialize(config["g_optimizer"])
+        if isinstance(config["loss"], dict):
+            config["loss"] = keras.saving.deserialize_keras_object(config["loss"])
+        self.compile(**config)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "seed": self.seed,
+            "ema_decay": self.ema_decay,
+            "augmentation": None
+            if self.augmentation is None
+            else keras.saving.serialize_keras_object(self.augmentation),
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        # A deep copy: deserializing empties the nested networks' configs.
+        config = copy.deepcopy(config)
+        for key in ("generator", "discriminator", "augmentation"):
+            if config.get(key) is not None:
+                config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+    def _seed_states(self):
+        """Every RNG state of the game: the noise's, then the networks'."""
+        states = self.generator.non_trainable_variables + self.discriminator.non_trainable_variables
+        return [self.seed_generator.state] + [v for v in states if "int" in v.dtype]
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        for i, state in enumerate(self._seed_states()):
+            store[SEED_KEY.format(i)] = state
+
+    def load_own_variables(self, store):
+        states = {SEED_KEY.format(i): v for i, v in enumerate(self._seed_states())}
+        for key, state in states.items():
+            if key in store:  # absent from files of older versions
+                state.assign(store[key])
+        super().load_own_variables({key: store[key] for key in store.keys() if key not in states})
+
+    def load_weights(self, filepath, *args, **kwargs):
+        """`keras.Model.load_weights`, naming the file when it cannot be read.
+
+        Raises:
+            OSError: for a truncated or corrupt `.weights.h5` file (h5py's
+                own message does not name it), with its path.
+        """
+        try:
+            return super().load_weights(filepath, *args, **kwargs)
+        except OSError as error:
+            raise OSError(
+                f"Could not read the weights file {filepath}: truncated, corrupt or not an HDF5 file ({error})"
+            ) from error
+
+    def fit(self, *args, **kwargs):
+        """`keras.Model.fit`, after checking the callbacks suit a GAN.
+
+        Raises:
+            ValueError: before training, for a Keras callback that changes
+                or reads `model.optimizer`, which a GAN does not have
+                (`LearningRateScheduler`, `ReduceLROnPlateau`, `TensorBoard`
+                with `write_steps_per_second`), unless it is wrapped in
+                `keras_gan.callbacks.ForPlayer`.
+        """
+        bound = inspect.signature(keras.Model.fit).bind(self, *args, **kwargs)
+        callbacks = bound.arguments.get("callbacks") or []
+        for callback in callbacks:
+            _check_callback(callback)
+        try:
+            return super().fit(*args, **kwargs)
+        finally:
+            # A fit ended by an exception calls no on_train_end: signal
+            # handlers installed by keras_gan's BackupAndRestore go back.
+            for callback in callbacks:
+                if hasattr(callback, "release_signals"):
+                    callback.release_signals()
+
+    @property
+    def metrics(self):
+        objective = getattr(self, "objective", None)  # None until compile
+        return [] if objective is None else objective.metrics
+
+    # ------------------------------------------------------------------
+    # The step
+
+    def train_step(self, data):
+        images, condition = self.unpack(data)
+        # Every op of the step, optimizer counters included, waits for the
+        # run-time checks: a bad batch changes nothing.
+        checks = self._batch_size_checks(images) + self.condition_checks(condition)
+        with tf.control_dependencies(checks):
+            minibatches = list(
+                zip(
+                    networks.split_minibatches(images, self.d_steps),
+                    networks.split_minibatches(condition, self.d_steps),
+                )
+            )
+            seeds = self.step_seeds(self.d_steps + 1)
+            if self.update == "simultaneous":
+                self._simultaneous_step(*minibatches[0], seeds[0])
+                return self._logs()
+            for (real_images, real_condition), seed in zip(minibatches, seeds):
+                self._d_step(real_images, real_condition, seed)
+            self._g_step(*minibatches[0], seeds[-1])
+        return self._logs()
+
+    def _d_step(self, real_images, condition, seed):
+        """One discriminator update on a real minibatch and as many fakes."""
+        g_inputs, fake_condition = self.draw_fakes(real_images, condition, seed)
+        fake_images = networks.frozen_call(self.generator, g_inputs)
+        with tf.GradientTape() as tape:
+            d_cost, real_logits = self._d_cost(real_images, condition, fake_images, fake_condition, seed)
+            scaled = _scaled_loss(self.d_optimizer, d_cost)
+        _apply(self.d_optimizer, tape, scaled, self.discriminator)
+        self._after_d_update(real_logits)
+
+    def _g_step(self, real_images, condition, seed):
+        """One generator update through the frozen discriminator, on as many
+        generated samples as `real_images` holds."""
+        g_inputs, fake_condition = self.draw_fakes(real_images, condition, seed)
+        with tf.GradientTape() as tape:
+            fake_images = self.generator(g_inputs, training=True)
+            # G's gradient flows back through the augmentation.
+            seen = self._augment(fake_images, networks.fold(seed, networks.AUGMENT_SEED))
+            fake_logits = networks.frozen_call(self.discriminator, self.discriminator_inputs(seen, fake_condition))
+            g_loss, g_cost = self.generator_cost(fake_logits, fake_images, real_images)
+            scaled = _scaled_loss(self.g_optimizer, g_cost)
+        _apply(self.g_optimizer, tape, scaled, self.generator)
+        self._after_g_update(g_loss)
+
+    def _simultaneous_step(self, real_images, condition, seed):
+        """Both players' updates from one forward pass (`update=
+        "simultaneous"`): the same generated minibatch and D outputs give
+        D's cost and G's, both gradients are taken at the parameters before
+        either update, then both are applied."""
+        g_inputs, fake_condition = self.draw_fakes(real_images, condition, seed)
+        with tf.GradientTape(persistent=True) as tape:
+            fake_images = self.generator(g_inputs, training=True)
+            d_cost, real_logits, fake_logits = self._d_cost(
+                real_images, condition, fake_images, fake_condition, seed, fake_logits=True
+            )
+            g_loss, g_cost = self.generator_cost(fake_logits, fake_images, real_images)
+            d_scaled = _scaled_loss(self.d_optimizer, d_cost)
+            g_scaled = _scaled_loss(self.g_optimizer, g_cost)
+        # Both gradients before either update changes a weight.
+        d_gradients = tape.gradient(d_scaled, self.discriminator.trainable_variables)
+        g_gradients = tape.gradient(g_scaled, self.generator.trainable_variables)
+        del tape
+        with tf.control_dependencies(d_gradients + g_gradients):
+            self.d_optimizer.apply_gradients(zip(d_gradients, self.discriminator.trainable_variables))
+        # Under tf.distribute each apply all-reduces its gradients, and every
+        # replica must run the two all-reduces in the same order: G's waits
+        # for D's update (its step counter, incremented last).
+        with tf.control_dependencies([self.d_optimizer.iterations.value]):
+            self.g_optimizer.apply_gradients(zip(g_gradients, self.generator.trainable_variables))
+        self._after_d_update(real_logits)
+        self._after_g_update(g_loss)
+
+    def _d_cost(self, real_images, condition, fake_images, fake_condition, seed, fake_logits=False):
+        """D's per-sample cost on a real and a generated minibatch as D sees
+        them (augmented), the game's plus the penalty, tracked, with D's
+        real logits (and generated ones, if asked). Inside D's tape."""
+        real_images = self._augment(real_images, networks.fold(seed, networks.AUGMENT_SEED))
+        fake_images = self._augment(fake_images, networks.fold(seed, networks.FAKE_AUGMENT_SEED))
+        # Two calls, not one concatenated batch: with batch normalization
+        # each minibatch is all real or all generated (as in DCGAN).
+        real_logits = self.discriminate(real_images, condition, training=True)
+        fakes = self.discriminate(fake_images, fake_condition, training=True)
+        d_cost = self.objective.discriminator_loss(real_logits, fakes) + self.objective.penalty(
+            lambda images, labels: self.discriminate(images, labels, training=True),
+            (real_images, condition),
+            (fake_images, fake_condition),
+            seed,
+            self.d_optimizer.iterations,
+        )
+        return (d_cost, real_logits, fakes) if fake_logits else (d_cost, real_logits)
+
+    def _after_d_update(self, real_logits):
+        if self.augmentation is not None:
+            self.augmentation.observe(real_logits)
+
+    def _after_g_update(self, g_loss):
+        self.objective.g_loss_tracker.update_state(g_loss)
+        if self.ema is not None:
+            self.ema.update(self.generator, self.g_optimizer.iterations)
+
+    def _augment(self, images, seed):
+        """The images as D sees them: augmented when the model has an
+        augmentation (`keras_gan.augment`), else unchanged."""
+        if self.augmentation is None:
+            return images
+        return self.augmentation.augment(images, seed)
+
+    def _batch_size_checks(self, images):
+        """Checks a batch holds k minibatches; returns run-time checks, if any.
+
+        A static batch size is checked now (a ValueError while tracing); one
+        known only when the step runs gives an assertion that the whole step
+        must wait for, so that no update happens on a bad batch.
+        """
+        k = self.d_steps * self.pack
+        factor = f"d_steps * pack={k}" if self.pack > 1 else f"d_steps={k}"
+        message = (
+            f"Invalid dataset batch size. Expected a multiple of {factor} "
+            "(each batch holds one real minibatch per discriminator step"
+            f"{', of whole packs' if self.pack > 1 else ''}). Received: a batch of"
+        )
+        batch = images.shape[0]
+        if batch is None and k > 1:
+            return [tf.debugging.assert_equal(tf.math.floormod(tf.shape(images)[0], k), 0, message=f"{message} size")]
+        if batch is not None and batch % k:
+            raise ValueError(f"{message} {batch} images")
+        return []
+
+    def test_step(self, data):
+        real_images, condition = self.unpack(data)
+        with tf.control_dependencies(self.condition_checks(condition)):
+            g_inputs, fake_condition = self.draw_fakes(real_images, condition, self.step_seeds(1)[0])
+            fake_images = self.generator(g_inputs, training=False)
+            real_logits = self.discriminate(real_images, condition, training=False)
+            fake_logits = self.discriminate(fake_images, fake_condition, training=False)
+            self.objective.discriminator_loss(real_logits, fake_logits)
+            self.objective.g_loss_tracker.update_state(self.objective.generator_loss(fake_logits))
+        return self._logs()
+
+    def _logs(self):
+        logs = self.objective.logs()
+        logs.update({m.name: m.result() for m in self.metrics if m not in self.objective.metrics})  # Pix2Pix's l1
+        if self.augmentation is not None:
+            logs["augment_p"] = tf.convert_to_tensor(self.augmentation.p)
+        # Not a cost either player minimizes: a value for the Keras callbacks
+        # that watch `loss` (TerminateOnNaN), NaN or inf when either cost is.
+        logs["loss"] = logs["d_loss"] + logs["g_loss"]
+        if distribute.is_multi_worker(self.distribute_strategy):
+            # keras-team/keras#20585, tensorflow/tensorflow#72388: across
+            # workers fit reduces each log with strategy.reduce(MEAN, axis=0),
+            # which fails on a scalar. Shape (1,) reduces to the scalar; every
+            # replica holds the same synchronized metric results.
+            logs = {name: tf.reshape(value, [1]) for name, value in logs.items()}
+        return logs
+
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        # keras-team/keras#20585: across workers, fit's symbolic build first
+        # reduces a data batch over the workers, which fails for
+        # (images, labels) batches (PerReplica to Tensor). The model is built
+        # in __init__ (both networks arrive built), so there is nothing to
+        # build: skip it there; elsewhere Keras's own path runs unchanged.
+        if distribute.is_multi_worker(self.distribute_strategy):
+            return
+        super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
+
+    def step_seeds(self, count):
+        """`count` independent stateless seeds, int `(2,)`, for this step on
+        this replica: one `SeedGenerator` draw per step, folded with the
+        replica id (no two replicas draw the same noise), then with the
+        draw index."""
+        seed = self.seed_generator.next()
+        replica = tf.distribute.get_replica_context()
+        if replica is not None:
+            seed = tf.random.experimental.stateless_fold_in(seed, replica.replica_id_in_sync_group, alg="philox")
+        return [tf.random.experimental.stateless_fold_in(seed, i, alg="philox") for i in range(count)]
+
+    def call(self, inputs, training=False):
+        """D's logits on a batch, `(batch, 1)`: how real it looks.
+
+        `fit` under a distribution strategy builds the model by calling it on
+        a data batch; this is what an adversarial model does with one.
+        """
+        return self.discriminate(*self.unpack(inputs), training=training)
+
+    def discriminate(self, images, condition, training):
+        """D's logits on `images` (with their condition), one per pack."""
+        return self.discriminator(self.discriminator_inputs(images, condition), training=training)
+
+    def sampling_generator(self, ema=True):
+        """The network that generates samples: `ema_generator` when the model
+        keeps one and `ema` is True, else the trained `generator`."""
+        if ema and self.ema_generator is not None:
+            return self.ema_generator
+        return self.generator
+
+    # ------------------------------------------------------------------
+    # Extension points (see the class docstring)
+
+    def check_networks(self, generator, discriminator):
+        raise NotImplementedError
+
+    def unpack(self, data):
+        raise NotImplementedError
+
+    def condition_checks(self, condition):
+        return []
+
+    def draw_fakes(self, real_images, condition, seed):
+        raise NotImplementedError
+
+    def discriminator_inputs(self, images, condition):
+        return images
+
+    def generator_cost(self, fake_logits, fake_images, real_images):
+        g_loss = self.objective.generator_loss(fake_logits)
+        return g_loss, g_loss
+
+    def check_images(self, images):
+        """Raises before any step when a batch of real images cannot be fed
+        to D: another rank or shape than `image_shape`, or not floating."""
+        dtype = keras.backend.standardize_dtype(images.dtype)
+        expected = f"(batch, {', '.join(map(str, self.image_shape))})"
+        if len(images.shape) != len(self.image_shape) + 1:
+            raise ValueError(
+                "Invalid dataset images. Expected a batch of rank "
+                f"{len(self.image_shape) + 1}, shape {expected}. Received: "
+                f"images of rank {len(images.shape)}, shape {tuple(images.shape)}"
+            )
+        if tuple(images.shape[1:]) != self.image_shape:
+            raise ValueError(
+                f"Invalid dataset images. Expected shape {expected}, the "
+                "discriminator's input. Received: images of shape "
+                f"{tuple(images.shape)}"
+            )
+        if not keras.backend.is_float_dtype(dtype):
+            raise ValueError(
+                "Invalid dataset images. Expected floating images in [-1, 1] "
+                "(keras_gan.data scales uint8 pixels for you). Received: "
+                f"images of dtype {dtype}"
+            )
+
+
+def _check_update(update, d_steps):
+    if update not in UPDATES:
+        raise ValueError(f"Invalid value for argument `update`. Expected one of {UPDATES}. Received: update={update!r}")
+    if update == "simultaneous" and d_steps != 1:
+        raise ValueError(
+            "Invalid value for argument `d_steps`. Expected d_steps=1 with "
+            "update='simultaneous' (both players update once, from the "
+            f"same forward pass). Received: d_steps={d_steps}"
+        )
+    return update
+
+
+def _loss_scaled(optimizer, network, auto_scale_loss):
+    """`optimizer`, wrapped in LossScaleOptimizer if `network` computes in
+    float16 (the `mixed_float16` policy), as `keras.Model.compile` does for
+    its one optimizer: small float16 gradients would underflow to 0."""
+    if (
+        auto_scale_loss
+        and network.dtype_policy.name == "mixed_float16"
+        and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
+    ):
+        return keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
+def _scaled_loss(optimizer, cost):
+    """The loss to differentiate for a per-sample `cost`: summed, divided by
+    the global batch, scaled for float16 (inside the tape)."""
+    return optimizer.scale_loss(tf.nn.compute_average_loss(cost))
+
+
+def _apply(optimizer, tape, loss, network):
+    variables = network.trainable_variables
+    optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+
+
+def _check_callback(callback):
+    """Raises for a Keras callback that would address `model.optimizer`."""
+    uses_optimizer = isinstance(
+        callback,
+        (keras.callbacks.LearningRateScheduler, keras.callbacks.ReduceLROnPlateau),
+    ) or (isinstance(callback, keras.callbacks.TensorBoard) and callback.write_steps_per_second)
+    if uses_optimizer:
+        raise ValueError(
+            "Invalid callback for GAN.fit. Expected callbacks that leave "
+            "`model.optimizer` alone: a GAN has `d_optimizer` and "
+            "`g_optimizer` instead. Wrap it in keras_gan.callbacks.ForPlayer("
+            "callback, 'discriminator' or 'generator'). Received: "
+            f"{type(callback).__name__}"
+        )
