@@ -11,6 +11,8 @@ TF-GAN's `GANLoss` tuple does, and says how to log D's outputs:
 | "hinge"              | relu(1 - l_r) + relu(1 + l_f)  | -l_f                | d_real_score, .. |
 | "least_squares"      | 1/2 (l_r - 1)^2 + 1/2 l_f^2    | 1/2 (l_f - 1)^2     | d_real_score, .. |
 | "wasserstein"        | l_f - l_r                      | -l_f                | d_real_score, .. |
+| "relativistic_pairing" | softplus(l_f - l_r), paired  | softplus(l_r - l_f) | d_real_score, .. |
+| "relativistic_average" | softplus(mean l_f - l_r) + softplus(l_f - mean l_r) | roles swapped | d_real_score, .. |
 
 For the cross-entropy games, D's output is a logit and the logged `d_real` /
 `d_fake` are the means of sigmoid(l), probabilities in [0, 1]. For the
@@ -18,6 +20,10 @@ others D's output is a raw score, not a probability: the logged
 `d_real_score` / `d_fake_score` are the means of l itself (for hinge, the
 margins are at +1 and -1; for least squares, the targets 1 and 0; for
 Wasserstein, their difference estimates the distance).
+
+The relativistic games' generator costs take D's logits on real samples
+too (`Game.relativistic`): the step then runs the current D, frozen, on a
+real minibatch in G's update (R3GAN, Huang et al. 2024).
 """
 
 import collections
@@ -28,7 +34,7 @@ import tensorflow as tf
 from keras_gan import losses
 
 Game = collections.namedtuple(
-    "Game", ["name", "discriminator_loss", "generator_loss", "cross_entropy"]
+    "Game", ["name", "discriminator_loss", "generator_loss", "cross_entropy", "relativistic"], defaults=(False,)
 )
 Game.__doc__ = """A GAN objective.
 
@@ -36,9 +42,11 @@ Fields:
     name: the game's name, or "custom" for a user's generator cost.
     discriminator_loss: function (real_logits, fake_logits) -> float32
         `(batch,)`, per-sample cost of D.
-    generator_loss: function fake_logits -> float32 `(batch,)`.
+    generator_loss: function fake_logits -> float32 `(batch,)`; for a
+        relativistic game, (fake_logits, real_logits) -> float32 `(batch,)`.
     cross_entropy: True when D's output is a logit of D(x) = sigmoid(l)
         (the 2014 game and its generator costs).
+    relativistic: True when G's cost also takes D's logits on real samples.
 """
 
 CROSS_ENTROPY_GAMES = tuple(losses.GENERATOR_LOSSES)  # non_saturating, minimax, maximum_likelihood
@@ -47,7 +55,17 @@ SCORE_GAMES = {
     "least_squares": (losses.least_squares_discriminator_loss, losses.least_squares_generator_loss),
     "wasserstein": (losses.wasserstein_discriminator_loss, losses.wasserstein_generator_loss),
 }
-GAMES = CROSS_ENTROPY_GAMES + tuple(SCORE_GAMES)
+RELATIVISTIC_GAMES = {
+    "relativistic_pairing": (
+        losses.relativistic_pairing_discriminator_loss,
+        losses.relativistic_pairing_generator_loss,
+    ),
+    "relativistic_average": (
+        losses.relativistic_average_discriminator_loss,
+        losses.relativistic_average_generator_loss,
+    ),
+}
+GAMES = CROSS_ENTROPY_GAMES + tuple(SCORE_GAMES) + tuple(RELATIVISTIC_GAMES)
 
 
 def get_game(loss, label_smoothing=0.0):
@@ -70,7 +88,7 @@ def get_game(loss, label_smoothing=0.0):
             not use cross-entropy targets.
     """
     losses.check_label_smoothing(label_smoothing)
-    if isinstance(loss, str) and loss in SCORE_GAMES:
+    if isinstance(loss, str) and (loss in SCORE_GAMES or loss in RELATIVISTIC_GAMES):
         if label_smoothing:
             raise ValueError(
                 "Invalid value for argument `label_smoothing`. Expected 0 for "
@@ -78,8 +96,9 @@ def get_game(loss, label_smoothing=0.0):
                 f"a cross-entropy discriminator, one of {CROSS_ENTROPY_GAMES}. "
                 f"Received: label_smoothing={label_smoothing!r}"
             )
-        discriminator_loss, generator_loss = SCORE_GAMES[loss]
-        return Game(loss, discriminator_loss, generator_loss, cross_entropy=False)
+        relativistic = loss in RELATIVISTIC_GAMES
+        discriminator_loss, generator_loss = (RELATIVISTIC_GAMES if relativistic else SCORE_GAMES)[loss]
+        return Game(loss, discriminator_loss, generator_loss, cross_entropy=False, relativistic=relativistic)
     if isinstance(loss, str) and loss not in CROSS_ENTROPY_GAMES:
         raise ValueError(
             "Invalid value for argument `loss`. Expected one of "
@@ -134,8 +153,8 @@ def per_patch(game):
         (real, batch), (fake, _) = patches(real_logits), patches(fake_logits)
         return per_sample(game.discriminator_loss(real, fake), batch)
 
-    def generator_loss(fake_logits):
+    def generator_loss(fake_logits, *real_logits):
         fake, batch = patches(fake_logits)
-        return per_sample(game.generator_loss(fake), batch)
+        return per_sample(game.generator_loss(fake, *(patches(r)[0] for r in real_logits)), batch)
 
     return game._replace(discriminator_loss=discriminator_loss, generator_loss=generator_loss)

@@ -6,7 +6,8 @@ one value per sample, float32, shape `(batch,)`. The cross-entropy costs
 include the 1/2 factor of the NIPS 2016 tutorial's costs, so that the mean
 over a batch is the tutorial's J, and the gradients match its Figure 16 (see
 `../shared/REFERENCE.md`). The post-2016 games (`hinge_*`, `least_squares_*`,
-`wasserstein_*`) are written as their papers write them, named on TF-GAN's
+`wasserstein_*`, `relativistic_pairing_*`, `relativistic_average_*`; the
+relativistic generator costs also take D's logits on real samples) are written as their papers write them, named on TF-GAN's
 scheme `<family>_discriminator_loss` / `<family>_generator_loss`; the
 discriminator costs pair real and generated samples by position, so the mean
 over a batch is E[cost on real] + E[cost on generated].
@@ -295,6 +296,103 @@ def wasserstein_generator_loss(fake_logits):
     """
     return -flatten_logits(fake_logits)
 
+
+
+def relativistic_pairing_discriminator_loss(real_logits, fake_logits):
+    """The relativistic pairing cost of D (RpGAN): real i against generated i.
+
+        J_i = softplus(-(l_real_i - l_fake_i)) = -log sigmoid(l_real_i - l_fake_i)
+
+    D wants each real sample's logit above its paired generated sample's.
+    Samples are paired by position within the minibatch (within a
+    replica's minibatch under `tf.distribute`); no batch mean enters.
+
+    Args:
+        real_logits: float tensor `(batch,)` or `(batch, 1)`, D's raw outputs
+            on real samples.
+        fake_logits: float tensor of the same shape, on generated samples
+            (with the real samples' labels when conditional).
+
+    Returns:
+        float32 tensor `(batch,)`, > 0.
+
+    Reference:
+        Jolicoeur-Martineau 2018, "The relativistic discriminator",
+        arXiv:1807.00734 (RSGAN); Huang et al. 2024, "The GAN is dead; long
+        live the GAN!", NeurIPS, eq. 2 (brownvc/R3GAN `AdversarialTraining`).
+    """
+    real_logits, fake_logits = flatten_logits(real_logits), flatten_logits(fake_logits)
+    return tf.math.softplus(fake_logits - real_logits)
+
+
+def relativistic_pairing_generator_loss(fake_logits, real_logits):
+    """RpGAN's generator cost: the swapped-label form, not minus D's cost.
+
+        J_i = softplus(l_real_i - l_fake_i) = D's J_i + (l_real_i - l_fake_i)
+
+    Its gradient with respect to l_fake_i is -sigmoid(l_real_i - l_fake_i).
+    The real logits come from the current D (constant for G).
+
+    Args:
+        fake_logits: float tensor `(batch,)` or `(batch, 1)`, D's raw outputs
+            on generated samples.
+        real_logits: float tensor of the same shape, on the real samples
+            they are paired with.
+
+    Returns:
+        float32 tensor `(batch,)`, > 0.
+
+    Reference:
+        Huang et al. 2024, NeurIPS, section 2; brownvc/R3GAN
+        `AccumulateGeneratorGradients`.
+    """
+    real_logits, fake_logits = flatten_logits(real_logits), flatten_logits(fake_logits)
+    return tf.math.softplus(real_logits - fake_logits)
+
+
+def relativistic_average_discriminator_loss(real_logits, fake_logits):
+    """The relativistic average cost of D (RaGAN): each sample against the
+    mean logit of the other kind in the minibatch.
+
+        J_i = softplus(-(l_real_i - mean_j l_fake_j)) + softplus(l_fake_i - mean_j l_real_j)
+
+    so the batch mean is E_r[-log sigmoid(C_r - E C_f)] + E_f[-log(1 -
+    sigmoid(C_f - E C_r))]. The means are over the replica's minibatch.
+
+    Args:
+        real_logits: float tensor `(batch,)` or `(batch, 1)`, on real samples.
+        fake_logits: float tensor of the same shape, on generated samples.
+
+    Returns:
+        float32 tensor `(batch,)`, > 0.
+
+    Reference:
+        Jolicoeur-Martineau 2018, arXiv:1807.00734, section 4.2 (RaSGAN),
+        Algorithm 2; Wang et al. 2018, ESRGAN, eq. 1 (without its 1/2).
+    """
+    real_logits, fake_logits = flatten_logits(real_logits), flatten_logits(fake_logits)
+    real_mean, fake_mean = tf.reduce_mean(real_logits), tf.reduce_mean(fake_logits)
+    return tf.math.softplus(fake_mean - real_logits) + tf.math.softplus(fake_logits - real_mean)
+
+
+def relativistic_average_generator_loss(fake_logits, real_logits):
+    """RaGAN's generator cost: D's with the roles of real and generated swapped.
+
+        J_i = softplus(-(l_fake_i - mean_j l_real_j)) + softplus(l_real_i - mean_j l_fake_j)
+
+    G's gradient reaches both terms (the second through mean l_fake).
+
+    Args:
+        fake_logits: float tensor `(batch,)` or `(batch, 1)`, on generated samples.
+        real_logits: float tensor of the same shape, on real samples.
+
+    Returns:
+        float32 tensor `(batch,)`, > 0.
+
+    Reference:
+        Jolicoeur-Martineau 2018, arXiv:1807.00734, section 4.2, Algorithm 2.
+    """
+    return relativistic_average_discriminator_loss(fake_logits, real_logits)
 
 GENERATOR_LOSSES = {
     "non_saturating": non_saturating_generator_loss,

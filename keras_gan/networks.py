@@ -14,6 +14,7 @@ import tensorflow as tf
 PENALTY_SEED = 2  # WGAN-GP's eps
 AUGMENT_SEED = 3  # the augmentation of the images a step shows D first: real ones in D's step, generated in G's
 FAKE_AUGMENT_SEED = 4  # the augmentation of the generated images in D's step
+REAL_AUGMENT_SEED = 5  # the augmentation of the real images in G's step (relativistic games)
 
 
 def frozen_call(model, inputs):

@@ -31,7 +31,7 @@ class Objective:
             (a user's generator cost against D's cross-entropy).
         label_smoothing: float in [0, 1), one-sided (real targets
             1 - label_smoothing); cross-entropy games only.
-        gradient_penalty: None, "wgan_gp", "r1" or "r2".
+        gradient_penalty: None, "wgan_gp", "r1", "r2" or "r1_r2".
         gradient_penalty_weight: float >= 0 or None (the penalty's default
             for `image_shape`).
         gradient_penalty_every: int >= 1, lazy regularization's N.
@@ -106,9 +106,17 @@ class Objective:
         self.gradient_penalty_tracker.update_state(value)
         return value
 
-    def generator_loss(self, fake_logits):
+    @property
+    def relativistic(self):
+        """True when G's cost also takes D's logits on real samples."""
+        return self.game.relativistic
+
+    def generator_loss(self, fake_logits, real_logits=None):
         """The game's G cost per sample, float32 `(batch,)` (not tracked:
-        the model tracks G's loss after G's update)."""
+        the model tracks G's loss after G's update). `real_logits`, D's
+        logits on the paired real samples, for a relativistic game only."""
+        if self.relativistic:
+            return self.game.generator_loss(fake_logits, real_logits)
         return self.game.generator_loss(fake_logits)
 
     @property

@@ -12,13 +12,20 @@ float32). A conditional D takes it with respect to the images, labels fixed.
 | "wgan_gp" | x_hat = eps x + (1 - eps) G(z), eps ~ U[0, 1] per sample | lambda (‖∇D(x_hat)‖_2 - 1)^2 | lambda = 10 |
 | "r1"      | real samples x                          | gamma / 2 ‖∇D(x)‖_2^2             | see below      |
 | "r2"      | generated samples G(z)                  | gamma / 2 ‖∇D(G(z))‖_2^2          | see below      |
+| "r1_r2"   | both, each sample's pair                | gamma / 2 (‖∇D(x)‖_2^2 + ‖∇D(G(z))‖_2^2) | see below |
+
+R2 is taken on generated images as D's update sees them: cut off from G
+(D's step generates them outside its tape; in a simultaneous update G's
+gradient is of G's cost only), so it trains D alone. "r1_r2" is R3GAN's
+regularizer (Huang et al. 2024, eq. 3), applied on every D update.
 
 References:
     Gulrajani et al. 2017, "Improved Training of Wasserstein GANs", NeurIPS,
     Algorithm 1 (lambda = 10); Mescheder et al. 2018, "Which Training
     Methods for GANs do actually Converge?", ICML, eq. 9 (R1) and 10 (R2);
     Karras et al. 2020, "Analyzing and Improving the Image Quality of
-    StyleGAN", CVPR, section 4 (lazy regularization); Karras et al. 2020,
+    StyleGAN", CVPR, section 4 (lazy regularization); Huang et al. 2024,
+    "The GAN is dead; long live the GAN!", NeurIPS, eq. 3 (R1 + R2); Karras et al. 2020,
     "Training Generative Adversarial Networks with Limited Data", NeurIPS,
     `train.py`'s "auto" configuration (the gamma heuristic).
 """
@@ -30,7 +37,7 @@ import tensorflow as tf
 from keras_gan import losses
 from keras_gan.validation import check_positive_int
 
-PENALTIES = ("wgan_gp", "r1", "r2")
+PENALTIES = ("wgan_gp", "r1", "r2", "r1_r2")
 WGAN_GP_WEIGHT = 10.0
 # sqrt(0) has an infinite derivative: the norm is sqrt(epsilon + ||g||^2).
 NORM_EPSILON = 1e-12
@@ -40,7 +47,7 @@ def default_weight(penalty, image_shape):
     """The default weight of `penalty` for images of `image_shape`.
 
     wgan_gp: lambda = 10 (Gulrajani et al. 2017, Algorithm 1).
-    r1, r2: StyleGAN2-ADA's heuristic gamma = 0.0002 * r^2 / 64, r the
+    r1, r2, r1_r2: StyleGAN2-ADA's heuristic gamma = 0.0002 * r^2 / 64, r the
     larger image side and 64 the minibatch of its 8-GPU configuration:
     0.00245 at 28x28, 0.0032 at 32x32, 0.0128 at 64x64, 0.2048 at 256x256.
     """
@@ -157,6 +164,10 @@ class GradientPenalty:
         def weighted():
             if self.penalty == "wgan_gp":
                 values = wgan_gp_penalty(lambda x: discriminate(x, real[1]), real[0], fake[0], seed)
+            elif self.penalty == "r1_r2":
+                values = r1_penalty(lambda x: discriminate(x, real[1]), real[0]) + r1_penalty(
+                    lambda x: discriminate(x, fake[1]), fake[0]
+                )
             else:
                 images, labels = real if self.penalty == "r1" else fake
                 values = r1_penalty(lambda x: discriminate(x, labels), images)

@@ -110,7 +110,7 @@ def test_l1_term_value_and_gradient_by_hand():
     logits = tf.zeros((1, 2, 2, 1))
     with tf.GradientTape() as tape:
         tape.watch(fake)
-        g_loss, g_cost = pix2pix.generator_cost(logits, fake, real)
+        g_loss, g_cost = pix2pix.generator_cost(pix2pix.objective.generator_loss(logits), fake, real)
     # |0.5| + |-1| + |-0.25| + |0| over 4 pixels = 0.4375; game part -log D = log 2.
     np.testing.assert_allclose(g_loss, [np.log(2)], rtol=1e-6)
     np.testing.assert_allclose(g_cost, [np.log(2) + LAMBDA * 0.4375], rtol=1e-6)
@@ -132,7 +132,8 @@ def test_adversarial_term_is_the_papers_for_each_game(loss, adversarial):
     pix2pix = linear_pix2pix()
     pix2pix.compile(keras.optimizers.SGD(LR_D), keras.optimizers.SGD(LR_G), loss=loss)
     fake = tf.constant([[[[0.5]]]])
-    g_loss, g_cost = pix2pix.generator_cost(tf.fill((1, 2, 2, 1), 0.5), fake, fake)  # L1 = 0
+    game_cost = pix2pix.objective.generator_loss(tf.fill((1, 2, 2, 1), 0.5))  # per sample: the mean over patches
+    g_loss, g_cost = pix2pix.generator_cost(game_cost, fake, fake)  # L1 = 0
     np.testing.assert_allclose(g_loss, [adversarial], rtol=1e-6)
     np.testing.assert_allclose(g_cost, [adversarial], rtol=1e-6)
 

@@ -59,9 +59,10 @@ class AdversarialModel(keras.Model):
         discriminator_inputs(images, condition)
             What D takes for `images` (packed by `GAN`'s `pack`, with the
             labels or x beside them when conditional).
-        generator_cost(fake_logits, fake_images, real_images) -> (g_loss, g_cost)
-            G's per-sample cost, float32 `(batch,)`: the game's as logged
-            and the whole G minimises (Pix2Pix adds lambda L1).
+        generator_cost(g_loss, fake_images, real_images) -> (g_loss, g_cost)
+            From the game's per-sample G cost `g_loss`, float32 `(batch,)`:
+            the adversarial term as logged and the whole cost G minimises
+            (Pix2Pix weights the first and adds lambda L1).
 
     `fit`, `evaluate` and `History` report (means over the epoch):
         d_loss: J(D) for the game, without the penalty (cross-entropy games:
@@ -158,9 +159,11 @@ class AdversarialModel(keras.Model):
                 cost of the tutorial's section 3.2: "non_saturating"
                 (default), "minimax" or "maximum_likelihood"; or a game
                 that sets both players' costs: "hinge" (Lim & Ye 2017,
-                Miyato et al. 2018), "least_squares" (Mao et al. 2017) or
+                Miyato et al. 2018), "least_squares" (Mao et al. 2017),
                 "wasserstein" (Arjovsky et al. 2017; use it with a gradient
-                penalty or spectral normalization). Or a user's generator
+                penalty or spectral normalization), "relativistic_pairing"
+                (RpGAN, R3GAN's game; G's step then also runs the frozen D
+                on the real minibatch) or "relativistic_average" (RaGAN). Or a user's generator
                 cost against D's cross-entropy: a `keras.losses.Loss` on
                 (targets, logits), applied with target 1, or a function
                 from logits to per-sample costs (see
@@ -173,7 +176,8 @@ class AdversarialModel(keras.Model):
                 1 - label_smoothing, generated targets stay 0 (tutorial
                 section 4.2). Cross-entropy games only.
             gradient_penalty: None (default), "wgan_gp" (Gulrajani et al.
-                2017), "r1" or "r2" (Mescheder et al. 2018): a penalty on
+                2017), "r1" or "r2" (Mescheder et al. 2018), "r1_r2"
+                (both, R3GAN, Huang et al. 2024): a penalty on
                 D's input gradient added to D's cost (`keras_gan.penalties`).
             gradient_penalty_weight: float >= 0, lambda or gamma; None for
                 the default (10 for wgan_gp; for r1 and r2 StyleGAN2-ADA's
@@ -396,7 +400,13 @@ class AdversarialModel(keras.Model):
             # G's gradient flows back through the augmentation.
             seen = self._augment(fake_images, networks.fold(seed, networks.AUGMENT_SEED))
             fake_logits = networks.frozen_call(self.discriminator, self.discriminator_inputs(seen, fake_condition))
-            g_loss, g_cost = self.generator_cost(fake_logits, fake_images, real_images)
+            real_logits = None
+            if self.objective.relativistic:  # the current D on the real minibatch, frozen
+                real_seen = self._augment(real_images, networks.fold(seed, networks.REAL_AUGMENT_SEED))
+                real_logits = networks.frozen_call(self.discriminator, self.discriminator_inputs(real_seen, condition))
+            g_loss, g_cost = self.generator_cost(
+                self.objective.generator_loss(fake_logits, real_logits), fake_images, real_images
+            )
             scaled = _scaled_loss(self.g_optimizer, g_cost)
         _apply(self.g_optimizer, tape, scaled, self.generator)
         self._after_g_update(g_loss)
@@ -412,7 +422,9 @@ class AdversarialModel(keras.Model):
             d_cost, real_logits, fake_logits = self._d_cost(
                 real_images, condition, fake_images, fake_condition, seed, fake_logits=True
             )
-            g_loss, g_cost = self.generator_cost(fake_logits, fake_images, real_images)
+            g_loss, g_cost = self.generator_cost(
+                self.objective.generator_loss(fake_logits, real_logits), fake_images, real_images
+            )
             d_scaled = _scaled_loss(self.d_optimizer, d_cost)
             g_scaled = _scaled_loss(self.g_optimizer, g_cost)
         # Both gradients before either update changes a weight.
@@ -493,7 +505,7 @@ class AdversarialModel(keras.Model):
             real_logits = self.discriminate(real_images, condition, training=False)
             fake_logits = self.discriminate(fake_images, fake_condition, training=False)
             self.objective.discriminator_loss(real_logits, fake_logits)
-            self.objective.g_loss_tracker.update_state(self.objective.generator_loss(fake_logits))
+            self.objective.g_loss_tracker.update_state(self.objective.generator_loss(fake_logits, real_logits))
         return self._logs()
 
     def _logs(self):
@@ -570,8 +582,7 @@ class AdversarialModel(keras.Model):
     def discriminator_inputs(self, images, condition):
         return images
 
-    def generator_cost(self, fake_logits, fake_images, real_images):
-        g_loss = self.objective.generator_loss(fake_logits)
+    def generator_cost(self, g_loss, fake_images, real_images):
         return g_loss, g_loss
 
     def check_images(self, images):

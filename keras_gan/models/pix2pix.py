@@ -155,9 +155,9 @@ class Pix2Pix(AdversarialModel):
         """(x, y) pairs, concatenated along channels."""
         return tf.concat([tf.cast(inputs, images.dtype), images], axis=-1)
 
-    def generator_cost(self, fake_logits, fake_images, real_images):
+    def generator_cost(self, g_loss, fake_images, real_images):
         """(the adversarial term, weighted; it plus lambda L1 to the target)."""
-        g_loss = self.adversarial_weight * self.objective.generator_loss(fake_logits)
+        g_loss = self.adversarial_weight * g_loss
         l1 = tf.reduce_mean(
             tf.abs(tf.cast(fake_images, tf.float32) - tf.cast(real_images, tf.float32)),
             axis=list(range(1, len(real_images.shape))),

@@ -119,15 +119,16 @@ OPTIONS = (
     flag("spectral_norm", False, "spectrally normalize every layer of D (Miyato et al. 2018)"),
     # The game.
     flag("loss", "non_saturating", "the game: a generator cost against D's cross-entropy (non_saturating, minimax, "
-         "maximum_likelihood) or hinge, least_squares, wasserstein", choices=games.GAMES),
+         "maximum_likelihood) or hinge, least_squares, wasserstein, relativistic_pairing (R3GAN), relativistic_average",
+         choices=games.GAMES),
     flag("d_steps", 1, "discriminator updates per generator update, k", type=positive_int),
     flag("update", "alternating", "alternating: k D updates, then G through the updated D (Algorithm 1); "
          "simultaneous: both from one forward pass (the 2014 code, PacGAN)", choices=UPDATES),
     flag("label_smoothing", 0.0, "one-sided: real targets become 1 - alpha; cross-entropy games only",
          type=unit_interval),
     flag("gradient_penalty", None, "a penalty on D's input gradient (default: none)", choices=penalties.PENALTIES),
-    flag("gradient_penalty_weight", None, "lambda or gamma (default: 10 for wgan_gp; 0.0002 side^2 / 64 for r1 and "
-         "r2)", type=non_negative_float),
+    flag("gradient_penalty_weight", None, "lambda or gamma (default: 10 for wgan_gp; 0.0002 side^2 / 64 for r1, "
+         "r2 and r1_r2)", type=non_negative_float),
     flag("gradient_penalty_every", 1, "lazy regularization: the penalty every N-th D update, N times the weight",
          type=positive_int, metavar="N"),
     flag("augment", None, "DiffAugment on every image D sees, e.g. color,translation,cutout (default: none)",
