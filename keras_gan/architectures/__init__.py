@@ -6,7 +6,8 @@ to logits, float32 `(batch, 1)`, with no sigmoid. Every builder takes
 `num_classes=` (conditional networks), every discriminator builder
 `spectral_norm=` (`SpectralNormalization` on each convolution and dense
 layer). `unet_generator` and `patchgan_discriminator` are pix2pix's
-image-to-image networks (`keras_gan.Pix2Pix`).
+image-to-image networks (`keras_gan.Pix2Pix`); `r3gan_generator` and
+`r3gan_discriminator` R3GAN's residual networks (whose G has no tanh).
 """
 
 from keras_gan.architectures.dcgan import dcgan_discriminator
@@ -18,6 +19,8 @@ from keras_gan.architectures.mlp import mlp_generator
 from keras_gan.architectures.pix2pix import patchgan_discriminator
 from keras_gan.architectures.pix2pix import patchgan_receptive_field
 from keras_gan.architectures.pix2pix import unet_generator
+from keras_gan.architectures.r3gan import r3gan_discriminator
+from keras_gan.architectures.r3gan import r3gan_generator
 from keras_gan.architectures.replica_dropout import ReplicaDropout
 from keras_gan.architectures.resnet import resnet_discriminator
 from keras_gan.architectures.resnet import resnet_generator
@@ -30,4 +33,5 @@ BUILDERS = {
     "mlp": (mlp_generator, mlp_discriminator),
     "sngan": (sngan_generator, sngan_discriminator),
     "resnet": (resnet_generator, resnet_discriminator),
+    "r3gan": (r3gan_generator, r3gan_discriminator),
 }
