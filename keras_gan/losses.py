@@ -7,8 +7,9 @@ include the 1/2 factor of the NIPS 2016 tutorial's costs, so that the mean
 over a batch is the tutorial's J, and the gradients match its Figure 16 (see
 `../shared/REFERENCE.md`). The post-2016 games (`hinge_*`, `least_squares_*`,
 `wasserstein_*`, `relativistic_pairing_*`, `relativistic_average_*`; the
-relativistic generator costs also take D's logits on real samples) are written as their papers write them, named on TF-GAN's
-scheme `<family>_discriminator_loss` / `<family>_generator_loss`; the
+relativistic generator costs also take D's logits on real samples) are
+written as their papers write them, named on TF-GAN's scheme
+`<family>_discriminator_loss` / `<family>_generator_loss`; the
 discriminator costs pair real and generated samples by position, so the mean
 over a batch is E[cost on real] + E[cost on generated].
 
@@ -297,7 +298,6 @@ def wasserstein_generator_loss(fake_logits):
     return -flatten_logits(fake_logits)
 
 
-
 def relativistic_pairing_discriminator_loss(real_logits, fake_logits):
     """The relativistic pairing cost of D (RpGAN): real i against generated i.
 
@@ -393,6 +393,7 @@ def relativistic_average_generator_loss(fake_logits, real_logits):
         Jolicoeur-Martineau 2018, arXiv:1807.00734, section 4.2, Algorithm 2.
     """
     return relativistic_average_discriminator_loss(fake_logits, real_logits)
+
 
 GENERATOR_LOSSES = {
     "non_saturating": non_saturating_generator_loss,
