@@ -34,6 +34,7 @@ from keras_gan import packing
 from keras_gan import penalties
 from keras_gan import plotting
 from keras_gan import run
+from keras_gan import schedules
 from keras_gan import training
 from keras_gan import models
 from keras_gan import objective

@@ -26,11 +26,12 @@ Reference:
     Growing of GANs", section A.1 (G_ema for sampling).
 """
 
-import math
 import numbers
 
 import keras
 import tensorflow as tf
+
+from keras_gan import schedules
 
 
 def check_ema_decay(ema_decay):
@@ -72,9 +73,8 @@ def warmed_up_decay(ema_decay, updates):
     return tf.minimum(ema_decay, (1.0 + t) / (10.0 + t))
 
 
-def update(ema, generator, ema_decay, updates):
-    """Moves `ema`'s weights toward `generator`'s after update number `updates`."""
-    beta = warmed_up_decay(ema_decay, updates)
+def update(ema, generator, beta):
+    """Moves `ema`'s weights toward `generator`'s: w_ema <- beta w_ema + (1 - beta) w."""
     trainable = {id(v) for v in generator.trainable_variables}
     for average, weight in zip(ema.weights, generator.weights):
         if id(weight) in trainable:
@@ -85,38 +85,67 @@ def update(ema, generator, ema_decay, updates):
 
 
 class EMA:
-    """G_ema and its decay: the state and the update of the averaged generator.
+    """G_ema and how fast it follows G: the state and the update of the averaged generator.
+
+    Two parameterisations:
+        decay: beta per generator update, with the warm-up of
+            `warmed_up_decay` (keras_gan's default; Yazici et al. 2019).
+        half_life: in images, a float or a `keras_gan.schedules.CosineBurnIn`
+            of G's updates: beta = 0.5 ** (images per update / h(t)), and
+            beta = 0 (a copy) while h(t) = 0, with no other warm-up
+            (StyleGAN2-ADA's `ema_kimg`; R3GAN schedules it 0 -> 5 M images).
 
     Args:
         generator: the trained generator, a built `keras.Model`; G_ema
             starts as its copy (`clone_generator`).
-        decay: float in (0, 1), beta per generator update.
+        decay: float in (0, 1), or None.
+        half_life: float >= 0 (images), a `CosineBurnIn`, or None; exactly
+            one of `decay` and `half_life`.
 
     Attributes:
         generator: G_ema, a `keras.Model` of G's architecture, not trainable.
-        decay: float.
 
     Raises:
-        ValueError: for a `decay` outside (0, 1) or a generator Keras cannot
-            clone, naming `ema_decay`.
+        ValueError: for a `decay` outside (0, 1), a negative `half_life`,
+            both or neither, or a generator Keras cannot clone.
+
+    Reference:
+        Karras et al. 2020 (StyleGAN2-ADA), `training_loop.py` (`ema_kimg`);
+        Huang et al. 2024 (R3GAN), appendix D.
     """
 
-    def __init__(self, generator, decay):
+    def __init__(self, generator, decay=None, half_life=None):
         self.decay = check_ema_decay(decay)
-        if self.decay is None:
+        self.half_life = check_ema_half_life(half_life)
+        if (self.decay is None) == (self.half_life is None):
             raise ValueError(
-                "Invalid value for argument `ema_decay`. Expected a float in (0, 1) for an EMA. Received: None"
+                "Invalid value for argument `ema_half_life`. Expected exactly one of ema_decay and ema_half_life. "
+                f"Received: ema_decay={decay!r}, ema_half_life={half_life!r}"
             )
         self.generator = clone_generator(generator)
 
-    @property
-    def half_life(self):
-        """ln(1/2) / ln(decay): generator updates for a weight's share to halve."""
-        return math.log(0.5) / math.log(self.decay)
+    def beta(self, updates, images):
+        """beta of G's update number `updates` (1 for the first), float32,
+        for an update on `images` images (the global minibatch)."""
+        if self.decay is not None:
+            return warmed_up_decay(self.decay, updates)
+        half_life = tf.cast(schedules.value_at(self.half_life, updates - 1), tf.float32)
+        ratio = tf.cast(images, tf.float32) / tf.maximum(half_life, 1e-8)
+        return tf.where(half_life > 0, tf.pow(0.5, ratio), 0.0)
 
-    def update(self, generator, updates):
+    def update(self, generator, updates, images):
         """Moves G_ema toward `generator` after G's update number `updates`."""
-        update(self.generator, generator, self.decay, updates)
+        update(self.generator, generator, self.beta(updates, images))
 
-    def get_config(self):
-        return {"ema_decay": self.decay}
+
+def check_ema_half_life(half_life):
+    """`half_life` as a float >= 0 or a `CosineBurnIn`, or None."""
+    half_life = schedules.deserialize(half_life)
+    if half_life is None or isinstance(half_life, schedules.CosineBurnIn):
+        return half_life
+    if isinstance(half_life, bool) or not isinstance(half_life, numbers.Real) or not half_life >= 0:
+        raise ValueError(
+            "Invalid value for argument `ema_half_life`. Expected None, images >= 0 (e.g. 10_000, StyleGAN2-ADA's "
+            f"10 kimg) or a keras_gan.schedules.CosineBurnIn. Received: ema_half_life={half_life!r}"
+        )
+    return float(half_life)

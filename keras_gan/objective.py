@@ -20,6 +20,7 @@ import keras
 from keras_gan import games
 from keras_gan import networks
 from keras_gan import penalties
+from keras_gan import schedules
 
 
 class Objective:
@@ -32,8 +33,8 @@ class Objective:
         label_smoothing: float in [0, 1), one-sided (real targets
             1 - label_smoothing); cross-entropy games only.
         gradient_penalty: None, "wgan_gp", "r1", "r2" or "r1_r2".
-        gradient_penalty_weight: float >= 0 or None (the penalty's default
-            for `image_shape`).
+        gradient_penalty_weight: float >= 0, a `schedules.CosineBurnIn` of
+            D's updates, or None (the penalty's default for `image_shape`).
         gradient_penalty_every: int >= 1, lazy regularization's N.
         image_shape: `(height, width, channels)` D judges, for the
             default weight.
@@ -145,7 +146,7 @@ class Objective:
         if penalty is not None:
             config.update(
                 gradient_penalty=penalty.penalty,
-                gradient_penalty_weight=penalty.weight,
+                gradient_penalty_weight=schedules.serialize(penalty.weight),
                 gradient_penalty_every=penalty.every,
             )
         return config

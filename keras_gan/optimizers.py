@@ -4,11 +4,14 @@
 `ExponentialDecay(decay_factor, min_lr)`, used by the 2014 GAN code). `SGD`:
 Keras's SGD whose momentum lives in a variable, so that a callback
 (`keras_gan.callbacks.MomentumRamp`) can change it while training; Keras's
-own SGD bakes its momentum float into the traced step.
+own SGD bakes its momentum float into the traced step. `Adam`: Keras's Adam
+whose beta_2 may follow a `keras_gan.schedules.CosineBurnIn` (R3GAN).
 """
 
 import keras
 from keras import ops
+
+from keras_gan import schedules
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -100,3 +103,44 @@ class SGD(keras.optimizers.SGD):
             self.assign_add(variable, ops.subtract(ops.multiply(velocity, momentum), step))
         else:
             self.assign_add(variable, velocity)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class Adam(keras.optimizers.Adam):
+    """`keras.optimizers.Adam` whose beta_2 may follow a schedule.
+
+    With `beta_2` a `keras_gan.schedules.CosineBurnIn`, each update uses
+    beta_2(t) at its step t (the count before the update), both in the
+    second-moment average and in its bias correction 1 - beta_2(t)^(t + 1),
+    as R3GAN's code rewrites beta_2 into torch's Adam every iteration
+    (0.9 -> 0.99). Keras's own Adam bakes a float beta_2 into the traced
+    step. A float `beta_2` gives exactly Keras's Adam.
+
+    Args: as `keras.optimizers.Adam`; `beta_2` a float in [0, 1) or a
+        `CosineBurnIn` (of steps of this optimizer).
+
+    Reference:
+        Huang et al. 2024, NeurIPS, appendix D, Table 9; brownvc/R3GAN
+        `training/training_loop.py`.
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, **kwargs):
+        beta_2 = schedules.deserialize(beta_2)
+        schedule = beta_2 if isinstance(beta_2, schedules.CosineBurnIn) else None
+        super().__init__(learning_rate, beta_1, beta_2 if schedule is None else schedule.base, **kwargs)
+        self.beta_2_schedule = schedule
+
+    def update_step(self, gradient, variable, learning_rate):
+        if self.beta_2_schedule is None:
+            return super().update_step(gradient, variable, learning_rate)
+        fixed, self.beta_2 = self.beta_2, self.beta_2_schedule(self.iterations)
+        try:
+            return super().update_step(gradient, variable, learning_rate)
+        finally:
+            self.beta_2 = fixed
+
+    def get_config(self):
+        config = super().get_config()
+        if self.beta_2_schedule is not None:
+            config["beta_2"] = schedules.serialize(self.beta_2_schedule)
+        return config

@@ -35,6 +35,7 @@ import numbers
 import tensorflow as tf
 
 from keras_gan import losses
+from keras_gan import schedules
 from keras_gan.validation import check_positive_int
 
 PENALTIES = ("wgan_gp", "r1", "r2", "r1_r2")
@@ -120,7 +121,8 @@ class GradientPenalty:
 
     Args:
         penalty: one of `PENALTIES`.
-        weight: float >= 0 (lambda or gamma), or None for `default_weight`.
+        weight: float >= 0 (lambda or gamma), a `schedules.CosineBurnIn` of
+            D's updates (R3GAN's gamma), or None for `default_weight`.
         every: int >= 1. With every = N the penalty is computed on every
             N-th discriminator update only (those whose optimizer iteration
             count, before the update, is a multiple of N) and multiplied by
@@ -141,13 +143,15 @@ class GradientPenalty:
             )
         if weight is None:
             weight = default_weight(penalty, image_shape)
-        if isinstance(weight, bool) or not isinstance(weight, numbers.Real) or not weight >= 0:
+        weight = schedules.deserialize(weight)
+        scheduled = isinstance(weight, schedules.CosineBurnIn)
+        if not scheduled and (isinstance(weight, bool) or not isinstance(weight, numbers.Real) or not weight >= 0):
             raise ValueError(
                 "Invalid value for argument `gradient_penalty_weight`. Expected "
-                f"a float >= 0. Received: gradient_penalty_weight={weight!r}"
+                f"a float >= 0 or a keras_gan.schedules.CosineBurnIn. Received: gradient_penalty_weight={weight!r}"
             )
         self.penalty = penalty
-        self.weight = float(weight)
+        self.weight = weight if scheduled else float(weight)
         self.every = check_positive_int("gradient_penalty_every", every, "D updates between penalties")
 
     def __call__(self, discriminate, real, fake, seed, iteration):
@@ -171,7 +175,7 @@ class GradientPenalty:
             else:
                 images, labels = real if self.penalty == "r1" else fake
                 values = r1_penalty(lambda x: discriminate(x, labels), images)
-            return (self.weight * self.every) * values
+            return (schedules.value_at(self.weight, iteration) * self.every) * values
 
         if self.every == 1:
             return weighted()

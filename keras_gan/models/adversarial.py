@@ -10,6 +10,7 @@ from keras_gan import augment
 from keras_gan import distribute
 from keras_gan import ema
 from keras_gan import networks
+from keras_gan import schedules
 from keras_gan.objective import Objective
 from keras_gan.validation import check_positive_int
 
@@ -93,6 +94,11 @@ class AdversarialModel(keras.Model):
             (half-life 693 updates). Sampling, the callbacks, the export
             and the evaluation command then use it; the trained G stays
             `generator`.
+        ema_half_life: None (default), or instead of `ema_decay` the EMA's
+            half-life in images, a float >= 0 or a
+            `keras_gan.schedules.CosineBurnIn` of G's updates (R3GAN's
+            0 -> 5 M images): beta = 0.5 ** (global batch / half-life),
+            with no warm-up (`keras_gan.ema.EMA`).
         augmentation: None (default), a DiffAugment policy string such as
             "color,translation,cutout" (probability 1), or a
             `keras_gan.augment.DiffAugment` (e.g. with
@@ -103,7 +109,8 @@ class AdversarialModel(keras.Model):
 
     Raises:
         ValueError: for networks that do not fit (`check_networks`), an
-            `ema_decay` outside (0, 1) or an unknown augmentation policy.
+            `ema_decay` outside (0, 1), a negative `ema_half_life` or both,
+            or an unknown augmentation policy.
 
     Reference:
         Goodfellow et al. 2014, "Generative Adversarial Nets", Algorithm 1;
@@ -113,9 +120,11 @@ class AdversarialModel(keras.Model):
     # D judges packs of `pack` samples (`GAN`'s argument); one sample here.
     pack = 1
 
-    def __init__(self, generator, discriminator, seed=None, ema_decay=None, augmentation=None, **kwargs):
+    def __init__(self, generator, discriminator, seed=None, ema_decay=None, augmentation=None, ema_half_life=None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.ema_decay = ema.check_ema_decay(ema_decay)
+        self.ema_half_life = ema.check_ema_half_life(ema_half_life)
         # The order in which networks and seeds are assigned is the order of
         # `variables`, which files written before this class existed follow.
         self.augmentation = augment.get(augmentation)
@@ -125,7 +134,8 @@ class AdversarialModel(keras.Model):
         self.image_shape = self.check_networks(generator, discriminator)
         self.seed_generator = keras.random.SeedGenerator(seed, name="noise_seed")
         # G_ema: the same architecture, its weights averaged after G's steps.
-        self.ema = ema.EMA(generator, self.ema_decay) if self.ema_decay else None
+        keep_ema = self.ema_decay is not None or self.ema_half_life is not None
+        self.ema = ema.EMA(generator, self.ema_decay, self.ema_half_life) if keep_ema else None
         self.ema_generator = self.ema.generator if self.ema else None
         self.objective = None  # set by compile
         # Both networks arrive built; so is the model (BackupAndRestore and
@@ -284,6 +294,7 @@ class AdversarialModel(keras.Model):
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
             "seed": self.seed,
             "ema_decay": self.ema_decay,
+            **({} if self.ema_half_life is None else {"ema_half_life": schedules.serialize(self.ema_half_life)}),
             "augmentation": None
             if self.augmentation is None
             else keras.saving.serialize_keras_object(self.augmentation),
@@ -409,7 +420,7 @@ class AdversarialModel(keras.Model):
             )
             scaled = _scaled_loss(self.g_optimizer, g_cost)
         _apply(self.g_optimizer, tape, scaled, self.generator)
-        self._after_g_update(g_loss)
+        self._after_g_update(g_loss, fake_images)
 
     def _simultaneous_step(self, real_images, condition, seed):
         """Both players' updates from one forward pass (`update=
@@ -439,7 +450,7 @@ class AdversarialModel(keras.Model):
         with tf.control_dependencies([self.d_optimizer.iterations.value]):
             self.g_optimizer.apply_gradients(zip(g_gradients, self.generator.trainable_variables))
         self._after_d_update(real_logits)
-        self._after_g_update(g_loss)
+        self._after_g_update(g_loss, fake_images)
 
     def _d_cost(self, real_images, condition, fake_images, fake_condition, seed, fake_logits=False):
         """D's per-sample cost on a real and a generated minibatch as D sees
@@ -464,10 +475,14 @@ class AdversarialModel(keras.Model):
         if self.augmentation is not None:
             self.augmentation.observe(real_logits)
 
-    def _after_g_update(self, g_loss):
+    def _after_g_update(self, g_loss, fake_images):
         self.objective.g_loss_tracker.update_state(g_loss)
         if self.ema is not None:
-            self.ema.update(self.generator, self.g_optimizer.iterations)
+            self.ema.update(self.generator, self.g_optimizer.iterations, self._global_batch(fake_images))
+
+    def _global_batch(self, images):
+        """The images of an update over all replicas, int32."""
+        return tf.shape(images)[0] * self.distribute_strategy.num_replicas_in_sync
 
     def _augment(self, images, seed):
         """The images as D sees them: augmented when the model has an
