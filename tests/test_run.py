@@ -57,10 +57,37 @@ def test_each_recipe_names_known_settings_with_valid_values(name):
         if option.choices is not None:
             assert value in option.choices
         elif option.type is not None and not isinstance(value, bool):
-            assert option.type(str(value)) == value
+            text = ",".join(map(str, value)) if isinstance(value, list) else str(value)  # as typed on the command line
+            assert option.type(text) == value
     config, _ = cli.resolve(["--recipe", name])
     assert {key: config[key] for key in recipe.settings} == recipe.settings
-    assert config["recipe"] == name and config["output_dir"] == os.path.join("runs", f"mnist_{name}")
+    suffix = "_conditional" if config["conditional"] else ""
+    assert config["recipe"] == name and config["output_dir"] == os.path.join("runs", f"mnist_{name}{suffix}")
+
+
+def test_r3gan_recipes_build_the_papers_game_schedules_and_networks():
+    import argparse
+
+    from keras_gan import optimizers
+    from keras_gan.run import build
+    from keras_gan.schedules import CosineBurnIn
+
+    config, _ = cli.resolve(["--recipe", "r3gan", "--batch-size", "64"])
+    gan = build.build_gan(argparse.Namespace(**config), (28, 28, 1))
+    assert gan.objective.game.name == "relativistic_pairing" and gan.objective.gradient_penalty.penalty == "r1_r2"
+    gamma = gan.objective.gradient_penalty.weight
+    assert isinstance(gamma, CosineBurnIn) and gamma.get_config() == CosineBurnIn(1.0, 0.1, 2e6, 64).get_config()
+    assert isinstance(gan.d_optimizer, optimizers.Adam) and gan.d_optimizer.beta_1 == 0.0
+    assert gan.d_optimizer.beta_2_schedule.get_config() == CosineBurnIn(0.9, 0.99, 2e6, 64).get_config()
+    assert gan.ema_half_life.get_config() == CosineBurnIn(0.0, 5e5, 2e6, 64).get_config()
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(2e-4)  # constant, as for StackedMNIST
+    assert gan.latent_dim == 64 and gan.generator.get_layer("stage0_block0_grouped").groups == 4  # 2 x 32 / 16
+
+    config, _ = cli.resolve(["--recipe", "r3gan_cifar10", "--batch-size", "512"])
+    gan = build.build_gan(argparse.Namespace(**config), (32, 32, 3), num_classes=10)
+    assert (gan.generator.count_params(), gan.discriminator.count_params()) == (20_781_952, 21_280_512)
+    learning_rate = gan.g_optimizer.get_config()["learning_rate"]  # the schedule, serialized
+    assert learning_rate["config"] == CosineBurnIn(2e-4, 5e-5, 2e7, 512).get_config()
 
 
 def test_flags_given_override_the_recipe_and_the_rest_stays():

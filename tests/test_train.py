@@ -290,42 +290,59 @@ def test_eval_every_writes_metrics_their_plot_and_the_best_export(mnist_data_dir
     assert matplotlib.image.imread(run / "metrics.png").shape[1] > 500
 
 
-def test_bad_evaluation_flags_fail_before_anything_is_written(mnist_data_dir, tmp_path):
-    run = tmp_path / "run"
-    result = run_python(["train.py", "--output-dir", str(run), "--eval-every", "0"])
-    assert result.returncode == 2 and "--eval-every" in result.stderr
-    result = run_python(["train.py", "--output-dir", str(run), "--eval-every", "1", "--eval-samples", "100"])
-    assert result.returncode == 1 and "argument `num_samples`. Expected more than the 128 features" in result.stderr
-    result = run_python(["train.py", "--output-dir", str(run), "--eval-every", "1", "--eval-features", "fid_inception",
-                         "--fid-weights", str(tmp_path / "missing.weights.h5")])
-    assert result.returncode == 1 and "argument `fid_weights`. Expected a file" in result.stderr
-    assert "Traceback" not in result.stderr and not run.exists()
+def in_process(argv, capsys):
+    """train.py's `main` in the test's process (no second TensorFlow start):
+    (exit status, stderr), a `sys.exit("error: ...")` counted as status 1."""
+    from keras_gan.run import cli
+
+    try:
+        cli.main(argv)
+    except SystemExit as stop:
+        if isinstance(stop.code, str):
+            return 1, capsys.readouterr().err + stop.code
+        return stop.code, capsys.readouterr().err
+    return 0, capsys.readouterr().err
 
 
-def test_bad_flags_fail_before_anything_is_written(tmp_path):
-    result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), "--d-steps", "0"])
-    assert result.returncode == 2 and "--d-steps" in result.stderr
-    result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), "--label-smoothing", "1"])
-    assert result.returncode == 2 and "--label-smoothing" in result.stderr
-    for flag, value in (("--ema-decay", "1"), ("--gradient-penalty-weight", "-1"), ("--gradient-penalty-every", "0"),
-                        ("--loss", "earth_mover"), ("--gradient-penalty", "r3")):
-        result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), flag, value])
-        assert result.returncode == 2 and flag in result.stderr, (flag, result.stderr[-500:])
+def test_bad_evaluation_flags_fail_before_anything_is_written(mnist_data_dir, tmp_path, capsys):
+    run = ["--output-dir", str(tmp_path / "run"), "--data-dir", mnist_data_dir]
+    status, stderr = in_process([*run, "--eval-every", "0"], capsys)
+    assert status == 2 and "--eval-every" in stderr
+    status, stderr = in_process([*run, "--eval-every", "1", "--eval-samples", "100"], capsys)
+    assert status == 1 and "argument `num_samples`. Expected more than the 128 features" in stderr
+    status, stderr = in_process([*run, "--eval-every", "1", "--eval-features", "fid_inception",
+                                 "--fid-weights", str(tmp_path / "missing.weights.h5")], capsys)
+    assert status == 1 and "argument `fid_weights`. Expected a file" in stderr
     assert not (tmp_path / "run").exists()
 
 
-def test_library_errors_of_the_toolkit_fail_before_anything_is_written(mnist_data_dir, tmp_path):
-    result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), "--loss", "hinge", "--label-smoothing", "0.1"])
-    assert result.returncode == 1 and "error: Invalid value for argument `label_smoothing`" in result.stderr
-    assert "Traceback" not in result.stderr and not (tmp_path / "run").exists()
+def test_bad_flags_fail_before_anything_is_written(tmp_path, capsys):
+    run = ["--output-dir", str(tmp_path / "run")]
+    for flag, value in (("--d-steps", "0"), ("--label-smoothing", "1"), ("--ema-decay", "1"),
+                        ("--gradient-penalty-weight", "-1"), ("--gradient-penalty-every", "0"),
+                        ("--loss", "earth_mover"), ("--gradient-penalty", "r3"), ("--final-beta-2", "0.99"),
+                        ("--burn-in-images", "1000")):
+        status, stderr = in_process([*run, flag, value], capsys)
+        assert status == 2 and flag in stderr, (flag, stderr[-500:])
+    assert not (tmp_path / "run").exists()
+    # The entry point itself: a subprocess, as users run it.
+    result = run_python(["train.py", *run, "--d-steps", "0"])
+    assert result.returncode == 2 and "--d-steps" in result.stderr and not (tmp_path / "run").exists()
 
 
-def test_bad_dataset_or_shape_fails_with_a_message_before_anything_is_written(mnist_data_dir, tmp_path):
-    result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), "--dataset", "no_such_dataset"])
-    assert result.returncode == 1 and "error: Invalid value for argument `name`" in result.stderr
-    assert "Traceback" not in result.stderr
-    result = run_python(["train.py", "--output-dir", str(tmp_path / "run"), "--image-size", "27x27"])
-    assert result.returncode == 1 and "error: Invalid value for argument `image_shape`" in result.stderr
+def test_library_errors_of_the_toolkit_fail_before_anything_is_written(mnist_data_dir, tmp_path, capsys):
+    status, stderr = in_process(["--output-dir", str(tmp_path / "run"), "--data-dir", mnist_data_dir,
+                                 "--loss", "hinge", "--label-smoothing", "0.1"], capsys)
+    assert status == 1 and "error: Invalid value for argument `label_smoothing`" in stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_bad_dataset_or_shape_fails_with_a_message_before_anything_is_written(mnist_data_dir, tmp_path, capsys):
+    run = ["--output-dir", str(tmp_path / "run"), "--data-dir", mnist_data_dir]
+    status, stderr = in_process([*run, "--dataset", "no_such_dataset"], capsys)
+    assert status == 1 and "error: Invalid value for argument `name`" in stderr
+    status, stderr = in_process([*run, "--image-size", "27x27"], capsys)
+    assert status == 1 and "error: Invalid value for argument `image_shape`" in stderr
     assert not (tmp_path / "run").exists()
 
 

@@ -48,7 +48,7 @@ GROUP_SIZE = 16  # channels per group of the 3x3 convolution
 PRESETS = {
     "cifar10": {"width": (768, 768, 768, 768), "blocks": 2},  # 32x32, conditional in the paper
     "ffhq64": {"width": (768, 768, 768, 768, 384), "blocks": 2},  # 64x64
-    "small": {"width": 64, "blocks": 2},  # any shape DCGAN takes, e.g. MNIST on a CPU
+    "small": {"width": 32, "blocks": 2},  # any shape DCGAN takes, e.g. MNIST on a CPU
 }
 
 
@@ -122,6 +122,29 @@ def _down(x):
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
+class GroupedConv2D(keras.layers.Conv2D):
+    """`keras.layers.Conv2D` with `groups` > 1, fast on CPUs too.
+
+    The same layer as Keras's (kernel `(kh, kw, channels / groups,
+    filters)`, initializers, bias, config); without a GPU it convolves each
+    group separately and concatenates the results, which is the same
+    arithmetic: TensorFlow's CPU kernels for a grouped convolution's
+    gradient are about 150 times slower than this (measured on TF 2.21, a
+    batch of 64 28x28x128 maps in 8 groups: 31 s against 0.2 s), and R1/R2
+    differentiate through it twice. With a GPU, TensorFlow's own grouped
+    convolution (cuDNN) runs.
+
+    Args: as `keras.layers.Conv2D`.
+    """
+
+    def convolution_op(self, inputs, kernel):
+        if self.groups == 1 or tf.config.list_physical_devices("GPU"):
+            return super().convolution_op(inputs, kernel)
+        parts = zip(tf.split(inputs, self.groups, axis=-1), tf.split(kernel, self.groups, axis=-1))
+        return tf.concat([super(GroupedConv2D, self).convolution_op(x, k) for x, k in parts], axis=-1)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
 class GenerativeBasis(keras.layers.Layer):
     """G's input: a learned constant `(height, width, channels)` ~ N(0, 1),
     scaled per sample and channel: y[n, h, w, c] = B[h, w, c] s[n, c].
@@ -161,8 +184,8 @@ def residual_block(x, groups, gain, name):
     channels = x.shape[-1]
     y = keras.layers.Conv2D(2 * channels, 1, kernel_initializer=initializer(gain), name=f"{name}_expand")(x)
     y = keras.layers.LeakyReLU(negative_slope=LEAKY_SLOPE)(y)
-    y = keras.layers.Conv2D(2 * channels, 3, padding="same", groups=groups, kernel_initializer=initializer(gain),
-                            name=f"{name}_grouped")(y)
+    y = GroupedConv2D(2 * channels, 3, padding="same", groups=groups, kernel_initializer=initializer(gain),
+                      name=f"{name}_grouped")(y)
     y = keras.layers.LeakyReLU(negative_slope=LEAKY_SLOPE)(y)
     y = keras.layers.Conv2D(channels, 1, use_bias=False, kernel_initializer="zeros", name=f"{name}_project")(y)
     return keras.layers.Add(name=name)([x, y])
@@ -185,7 +208,7 @@ def _stages(image_shape, widths, blocks):
     return image_shape, base, widths, blocks, gain
 
 
-def r3gan_generator(image_shape=(32, 32, 3), latent_dim=64, width=64, blocks=2, num_classes=None,
+def r3gan_generator(image_shape=(32, 32, 3), latent_dim=64, width=32, blocks=2, num_classes=None,
                     label_embedding_dim=64, name="r3gan_generator"):
     """R3GAN's generator (see the module docstring).
 
@@ -195,7 +218,7 @@ def r3gan_generator(image_shape=(32, 32, 3), latent_dim=64, width=64, blocks=2, 
         latent_dim: int >= 1, size of z. Default 64 (the paper's).
         width: channels per stage, from the base grid to the image: an int
             (every stage) or one int per stage; each a multiple of 8.
-            `PRESETS` gives the paper's. Default 64.
+            `PRESETS` gives the paper's. Default 32 (the "small" preset).
         blocks: int >= 1, residual blocks per stage. Default 2.
         num_classes: None or an int >= 2: z is concatenated with a learned
             embedding of the label (`label_embedding_dim`).
@@ -241,14 +264,14 @@ def r3gan_generator(image_shape=(32, 32, 3), latent_dim=64, width=64, blocks=2, 
     return keras.Model(inputs, images, name=name)
 
 
-def r3gan_discriminator(image_shape=(32, 32, 3), width=64, blocks=2, num_classes=None, spectral_norm=False,
+def r3gan_discriminator(image_shape=(32, 32, 3), width=32, blocks=2, num_classes=None, spectral_norm=False,
                         name="r3gan_discriminator"):
     """R3GAN's discriminator (see the module docstring).
 
     Args:
         image_shape: `(height, width, channels)`, as for the generator.
         width: channels per stage as the generator's, from the base grid to
-            the image (D runs them in reverse). Default 64.
+            the image (D runs them in reverse). Default 32.
         blocks: int >= 1, residual blocks per stage. Default 2.
         num_classes: None or an int >= 2: a projection head, the logit the
             dot product of a C-dimensional output with the label's learned

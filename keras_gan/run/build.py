@@ -14,7 +14,9 @@ from keras_gan import architectures
 from keras_gan import augment
 from keras_gan import callbacks
 from keras_gan import data
+from keras_gan import optimizers
 from keras_gan import packing
+from keras_gan import schedules
 from keras_gan.models import ConditionalGAN
 from keras_gan.models import GAN
 
@@ -67,6 +69,23 @@ def load_dataset(config):
     return dataset, names, []
 
 
+def _scheduled(config, base, final):
+    """`base`, or with a final value R3GAN's cosine burn-in from it (by the
+    images of D's updates, the batch size)."""
+    if final is None:
+        return base
+    return schedules.CosineBurnIn(base, final, config.burn_in_images, images_per_step=config.batch_size)
+
+
+def _adam(config, learning_rate):
+    """Keras's Adam; keras_gan's when beta_2 follows a schedule."""
+    learning_rate = _scheduled(config, learning_rate, config.final_learning_rate)
+    if config.final_beta_2 is None:
+        return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1, beta_2=config.beta_2)
+    return optimizers.Adam(learning_rate, beta_1=config.beta_1, beta_2=_scheduled(config, config.beta_2,
+                                                                                  config.final_beta_2))
+
+
 def build_gan(config, image_shape, num_classes=None):
     """The compiled `GAN` (or `ConditionalGAN`) of `config` for images of
     `image_shape`; build it in the strategy's scope."""
@@ -81,20 +100,23 @@ def build_gan(config, image_shape, num_classes=None):
     if config.augment:
         augmentation = augment.DiffAugment(config.augment, probability=config.augment_probability,
                                            target=config.ada_target)
-    options = {"seed": config.seed, "ema_decay": config.ema_decay, "augmentation": augmentation}
+    options = {"seed": config.seed, "ema_decay": config.ema_decay, "augmentation": augmentation,
+               "ema_half_life": _scheduled(config, config.ema_half_life or 0.0, config.final_ema_half_life)
+               if config.ema_half_life is not None or config.final_ema_half_life is not None else None}
     if num_classes:
         gan = ConditionalGAN(*networks, num_classes=num_classes, **options)
     else:
         gan = GAN(*networks, latent_prior=config.latent_prior, pack=config.pack, **options)
     gan.compile(
-        d_optimizer=keras.optimizers.Adam(config.d_learning_rate, beta_1=config.beta_1, beta_2=config.beta_2),
-        g_optimizer=keras.optimizers.Adam(config.g_learning_rate, beta_1=config.beta_1, beta_2=config.beta_2),
+        d_optimizer=_adam(config, config.d_learning_rate),
+        g_optimizer=_adam(config, config.g_learning_rate),
         loss=config.loss,
         d_steps=config.d_steps,
         update=config.update,
         label_smoothing=config.label_smoothing,
         gradient_penalty=config.gradient_penalty,
-        gradient_penalty_weight=config.gradient_penalty_weight,
+        gradient_penalty_weight=_scheduled(config, config.gradient_penalty_weight,
+                                           config.final_gradient_penalty_weight),
         gradient_penalty_every=config.gradient_penalty_every,
         jit_compile=config.jit_compile,
     )

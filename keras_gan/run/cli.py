@@ -67,6 +67,10 @@ def parser():
     return result
 
 
+# The settings R3GAN's burn-in schedules (options "final_*").
+FINALS = ("final_learning_rate", "final_beta_2", "final_gradient_penalty_weight", "final_ema_half_life")
+
+
 def resolve(argv=None):
     """(config, args): the resolved configuration, a dict with one value per
     `options.OPTIONS` name plus `recipe`, and the parsed arguments.
@@ -83,6 +87,16 @@ def resolve(argv=None):
     config = {**options.DEFAULTS, **recipes.RECIPES[recipe].settings, **given, "recipe": recipe}
     if config["crop"] and config["image_size"] is None:
         command.error("argument --crop: expected --image-size too (the aspect ratio to crop to)")
+    finals = [name for name in FINALS if config[name] is not None]
+    if finals and config["burn_in_images"] is None:
+        flag = "--" + finals[0].replace("_", "-")
+        command.error(f"argument {flag}: expected --burn-in-images too (the schedule's length)")
+    if config["burn_in_images"] is not None and not finals:
+        command.error("argument --burn-in-images: expected a --final-* setting to schedule")
+    if config["final_gradient_penalty_weight"] is not None and config["gradient_penalty_weight"] is None:
+        command.error("argument --final-gradient-penalty-weight: expected --gradient-penalty-weight too (its base)")
+    if config["ema_decay"] is not None and (config["ema_half_life"] is not None or config["final_ema_half_life"]):
+        command.error("argument --ema-half-life: expected either --ema-decay or an EMA half-life, not both")
     if config["output_dir"] is None:
         dataset = config["dataset"]
         name = os.path.basename(os.path.normpath(dataset)) if os.path.isdir(dataset) else dataset

@@ -78,6 +78,12 @@ def augment_policy(text):
     return text
 
 
+def widths(text):
+    """"64", or one width per stage for r3gan, "768,768,768,768,384"."""
+    values = [positive_int(part) for part in text.split(",")]
+    return values[0] if len(values) == 1 else values
+
+
 def image_size(text):
     try:
         height, width = (int(side) for side in text.lower().split("x"))
@@ -110,8 +116,9 @@ OPTIONS = (
     flag("conditional", False, "class-conditional GAN on the dataset's `label` feature"),
     # The networks and the latent prior.
     flag("architecture", "dcgan", "networks", choices=architectures.BUILDERS),
-    flag("width", None, "channels w of the dcgan, sngan or resnet networks (default: the builder's, 64 for dcgan and "
-         "sngan; resnet 256 in G and 128 in D up to 32x32, 64 above)", type=positive_int),
+    flag("width", None, "channels w of the networks (default: the builder's, 64 for dcgan and sngan, 32 for r3gan; "
+         "resnet 256 in G and 128 in D up to 32x32, 64 above); r3gan also takes one per stage, base to image, e.g. "
+         "768,768,768,768,384", type=widths),
     flag("latent_dim", 100, "size of z", type=positive_int),
     flag("latent_prior", "normal", "the prior of z: N(0, I) or U(-sqrt 3, sqrt 3) per dimension",
          choices=LATENT_PRIORS),
@@ -138,6 +145,8 @@ OPTIONS = (
     flag("ada_target", 0.6, "target of ADA's r_t", type=open_unit_interval),
     flag("ema_decay", None, "keep an EMA of G's weights with this decay per G update, e.g. 0.999; samples and the "
          "export use it (default: none)", type=open_unit_interval),
+    flag("ema_half_life", None, "instead of --ema-decay: the EMA's half-life in images (StyleGAN2-ADA's ema_kimg x "
+         "1000; R3GAN's, with --final-ema-half-life)", type=non_negative_float, metavar="IMAGES"),
     # The optimisation.
     flag("epochs", 5, "epochs", type=positive_int),
     flag("steps_per_epoch", None, "generator updates per epoch (default: one pass over the data, examples // "
@@ -148,6 +157,15 @@ OPTIONS = (
     flag("beta_1", 0.5, "Adam beta_1 of both optimizers", type=unit_interval),
     flag("beta_2", 0.999, "Adam beta_2 of both optimizers", type=unit_interval),
     flag("seed", 0, "seed of weights, noise and shuffling", type=int),
+    # R3GAN's schedules: from the value above to the final value over the burn-in, by half a cosine.
+    flag("burn_in_images", None, "R3GAN's cosine burn-in over this many images: each --final-* setting goes from "
+         "its base value to its final value, then stays (default: no schedule)", type=positive_float,
+         metavar="IMAGES"),
+    flag("final_learning_rate", None, "both players' learning rate after the burn-in", type=positive_float),
+    flag("final_beta_2", None, "Adam beta_2 after the burn-in", type=unit_interval),
+    flag("final_gradient_penalty_weight", None, "gamma after the burn-in", type=non_negative_float),
+    flag("final_ema_half_life", None, "the EMA's half-life in images after the burn-in (from --ema-half-life, "
+         "default 0)", type=non_negative_float, metavar="IMAGES"),
     # The run directory and how the run is carried out.
     flag("output_dir", None, "run directory (default: runs/<dataset>_<architecture>, or runs/<dataset>_<recipe> "
          "with --recipe)"),
