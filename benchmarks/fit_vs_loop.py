@@ -102,6 +102,20 @@ def time_fit(gan, dataset, steps):
     return steps / timer.seconds[1], total - sum(timer.seconds)
 
 
+def interleaved_rates(gans, dataset, args):
+    """{name: [steady-state steps/s of each round]}: every GAN traced once
+    (`args.warmup` steps), then `args.repeats` rounds in which each takes
+    its turn for `args.steps` steps, so that the machine's drift hits all
+    alike."""
+    for gan in gans.values():
+        time_fit(gan, dataset, args.warmup)  # tracing
+    rates = {name: [] for name in gans}
+    for _ in range(args.repeats):
+        for name, gan in gans.items():
+            rates[name].append(time_fit(gan, dataset, args.steps)[0])
+    return rates
+
+
 def time_loop(step, iterator, steps):
     start = time.perf_counter()
     for _ in range(steps):

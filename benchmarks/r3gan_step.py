@@ -23,9 +23,9 @@ import keras
 import tensorflow as tf
 
 import keras_gan
+from fit_vs_loop import interleaved_rates
 from fit_vs_loop import one_batch_forever
 from fit_vs_loop import parse_args
-from fit_vs_loop import time_fit
 from keras_gan import architectures
 
 
@@ -82,12 +82,7 @@ def main():
     dataset = one_batch_forever(args)
     names = ("DCGAN, non-saturating (baseline)", "SNGAN, hinge + spectral norm", "R3GAN, RpGAN + R1 + R2")
     gans = {name: make(args, name) for name in names}
-    for gan in gans.values():
-        time_fit(gan, dataset, args.warmup)  # tracing
-    rates = {name: [] for name in gans}
-    for _ in range(args.repeats):
-        for name, gan in gans.items():
-            rates[name].append(time_fit(gan, dataset, args.steps)[0])
+    rates = interleaved_rates(gans, dataset, args)
     baseline = rates[names[0]]
     print(f"TF {tf.__version__}  Keras {keras.__version__}  {args.image_size}x{args.image_size}x{args.channels}, "
           f"batch {args.batch_size}, {args.steps} steps x {args.repeats} interleaved rounds (medians); "

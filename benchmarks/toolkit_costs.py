@@ -21,9 +21,9 @@ import keras
 import tensorflow as tf
 
 import keras_gan
+from fit_vs_loop import interleaved_rates
 from fit_vs_loop import one_batch_forever
 from fit_vs_loop import parse_args
-from fit_vs_loop import time_fit
 from keras_gan import architectures
 
 # name: (GAN options, D builder options, compile options)
@@ -59,12 +59,7 @@ def main():
     args = parse_args(__doc__, steps=30, warmup=3, repeats=5)
     dataset = one_batch_forever(args)
     gans = {name: make(args, *options) for name, options in CONFIGURATIONS.items()}
-    for gan in gans.values():
-        time_fit(gan, dataset, args.warmup)  # tracing
-    rates = {name: [] for name in gans}
-    for _ in range(args.repeats):
-        for name, gan in gans.items():
-            rates[name].append(time_fit(gan, dataset, args.steps)[0])
+    rates = interleaved_rates(gans, dataset, args)
 
     baseline = rates["non_saturating (baseline)"]
     devices = [d.name for d in tf.config.list_logical_devices() if d.device_type != "CPU"] or ["CPU"]
