@@ -44,10 +44,12 @@ def test_costs_and_gradients_by_hand(name):
 
 
 def test_every_game_by_name():
-    assert games.GAMES == ("non_saturating", "minimax", "maximum_likelihood", "hinge", "least_squares", "wasserstein")
+    assert games.GAMES == ("non_saturating", "minimax", "maximum_likelihood", "hinge", "least_squares", "wasserstein",
+                           "relativistic_pairing", "relativistic_average")
     for name in games.GAMES:
         game = games.get_game(name)
         assert game.name == name and game.cross_entropy == (name in games.CROSS_ENTROPY_GAMES)
+        assert game.relativistic == name.startswith("relativistic")
     custom = games.get_game(lambda logits: -logits[:, 0], label_smoothing=0.1)
     assert custom.name == "custom" and custom.cross_entropy
     # The user's cost plays against D's smoothed cross-entropy.
