@@ -41,6 +41,15 @@ def test_two_replicas_match_one_device_and_draw_their_own_noise_and_dropout():
     assert sorted(one["logs"]) == ["d_fake_score", "d_loss", "d_real_score", "g_loss", "gradient_penalty", "loss"]
     for key in one["logs"]:
         np.testing.assert_allclose(one["logs"][key], two["logs"][key], atol=1e-5)
+    # R3GAN: relativistic pairing (within each replica's minibatch) + R1 + R2,
+    # gamma and beta_2 scheduled, an EMA by half-life in (global) images.
+    one, two = out["one_device_r3gan"], out["two_replicas_r3gan"]
+    assert len(one["weights"]) == len(two["weights"]) == 10  # G 4, D 2, G_ema 4
+    for a, b in zip(one["weights"], two["weights"]):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    assert sorted(one["logs"]) == ["d_fake_score", "d_loss", "d_real_score", "g_loss", "gradient_penalty", "loss"]
+    for key in one["logs"]:
+        np.testing.assert_allclose(one["logs"][key], two["logs"][key], atol=1e-5)
     z0, z1 = (np.array(z) for z in out["replica_z"])
     assert z0.shape == (4, 3) and not np.allclose(z0, z1)
     # And their own dropout masks (ReplicaDropout; Keras's Dropout shares one).

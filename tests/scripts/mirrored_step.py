@@ -21,9 +21,10 @@ import numpy as np  # noqa: E402
 import keras_gan  # noqa: E402
 
 
-def build(loss="non_saturating", toolkit=False, packed=False):
+def build(loss="non_saturating", toolkit=False, packed=False, r3gan=False):
     """toolkit: hinge + R1 + spectral norm + EMA; packed: pack=2 with
-    simultaneous updates."""
+    simultaneous updates; r3gan: relativistic pairing + R1 + R2 with
+    R3GAN's schedules (gamma, beta_2, the EMA's half-life in images)."""
     keras.utils.set_random_seed(0)
     z = keras.Input((3,))
     # A generator that ignores its noise, so both runs generate the same batch.
@@ -35,10 +36,17 @@ def build(loss="non_saturating", toolkit=False, packed=False):
     if toolkit:
         dense = keras_gan.architectures.SpectralNormalization(dense)
     discriminator = keras.Model(images, dense(keras.layers.Flatten()(images)))
-    gan = keras_gan.GAN(generator, discriminator, seed=0, ema_decay=0.5 if toolkit else None, pack=2 if packed else 1)
+    burn_in = keras_gan.schedules.CosineBurnIn  # over 16 images, 4 per D update
+    ema = {"ema_decay": 0.5} if toolkit else {"ema_half_life": burn_in(0.0, 8.0, 16, 4)} if r3gan else {}
+    gan = keras_gan.GAN(generator, discriminator, seed=0, pack=2 if packed else 1, **ema)
     options = {"gradient_penalty": "r1", "gradient_penalty_weight": 0.5} if toolkit else {}
+    if r3gan:
+        options = {"gradient_penalty": "r1_r2", "gradient_penalty_weight": burn_in(0.5, 0.1, 16, 4)}
+        optimizers = [keras_gan.optimizers.Adam(0.1, beta_1=0.0, beta_2=burn_in(0.9, 0.99, 16, 4)) for _ in "dg"]
+    else:
+        optimizers = [keras.optimizers.Adam(0.1), keras.optimizers.Adam(0.1)]
     options.update({"update": "simultaneous", "d_steps": 1} if packed else {"d_steps": 2})
-    gan.compile(keras.optimizers.Adam(0.1), keras.optimizers.Adam(0.1), loss=loss, **options)
+    gan.compile(*optimizers, loss=loss, **options)
     return gan
 
 
@@ -48,7 +56,7 @@ out = {}
 # A user's Keras loss whose own reduction ("sum") would scale with the
 # per-replica batch: the GAN must take it per sample all the same.
 summed = keras.losses.BinaryCrossentropy(from_logits=True, reduction="sum")
-CONFIGS = (("non_saturating", ""), (summed, "_custom_loss"), ("hinge", "_toolkit"))
+CONFIGS = (("non_saturating", ""), (summed, "_custom_loss"), ("hinge", "_toolkit"), ("relativistic_pairing", "_r3gan"))
 if sys.argv[1:] == ["packed"]:
     CONFIGS = (("non_saturating", "_packed"),)
 for loss, suffix in CONFIGS:
@@ -57,7 +65,7 @@ for loss, suffix in CONFIGS:
         ("two_replicas", tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])),
     ):
         with strategy.scope():
-            gan = build(loss, toolkit=suffix == "_toolkit", packed=suffix == "_packed")
+            gan = build(loss, toolkit=suffix == "_toolkit", packed=suffix == "_packed", r3gan=suffix == "_r3gan")
         history = gan.fit(dataset, epochs=1, verbose=0)
         out[name + suffix] = {
             "replicas": strategy.num_replicas_in_sync,
