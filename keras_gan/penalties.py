@@ -168,13 +168,10 @@ class GradientPenalty:
         def weighted():
             if self.penalty == "wgan_gp":
                 values = wgan_gp_penalty(lambda x: discriminate(x, real[1]), real[0], fake[0], seed)
-            elif self.penalty == "r1_r2":
-                values = r1_penalty(lambda x: discriminate(x, real[1]), real[0]) + r1_penalty(
-                    lambda x: discriminate(x, fake[1]), fake[0]
-                )
-            else:
-                images, labels = real if self.penalty == "r1" else fake
-                values = r1_penalty(lambda x: discriminate(x, labels), images)
+            else:  # gamma/2 ||grad||^2 on real (R1), generated (R2) or both sides' images
+                sides = {"r1": (real,), "r2": (fake,), "r1_r2": (real, fake)}[self.penalty]
+                values = sum(r1_penalty(lambda x, labels=labels: discriminate(x, labels), images)
+                             for images, labels in sides)
             return (schedules.value_at(self.weight, iteration) * self.every) * values
 
         if self.every == 1:

@@ -77,6 +77,14 @@ def _scheduled(config, base, final):
     return schedules.CosineBurnIn(base, final, config.burn_in_images, images_per_step=config.batch_size)
 
 
+def _ema_half_life(config):
+    """None, or the EMA's half-life in images (scheduled from 0 when only
+    its final value is given)."""
+    if config.ema_half_life is None and config.final_ema_half_life is None:
+        return None
+    return _scheduled(config, config.ema_half_life or 0.0, config.final_ema_half_life)
+
+
 def _adam(config, learning_rate):
     """Keras's Adam; keras_gan's when beta_2 follows a schedule."""
     learning_rate = _scheduled(config, learning_rate, config.final_learning_rate)
@@ -101,8 +109,7 @@ def build_gan(config, image_shape, num_classes=None):
         augmentation = augment.DiffAugment(config.augment, probability=config.augment_probability,
                                            target=config.ada_target)
     options = {"seed": config.seed, "ema_decay": config.ema_decay, "augmentation": augmentation,
-               "ema_half_life": _scheduled(config, config.ema_half_life or 0.0, config.final_ema_half_life)
-               if config.ema_half_life is not None or config.final_ema_half_life is not None else None}
+               "ema_half_life": _ema_half_life(config)}
     if num_classes:
         gan = ConditionalGAN(*networks, num_classes=num_classes, **options)
     else:
