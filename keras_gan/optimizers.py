@@ -13,6 +13,10 @@ from keras import ops
 
 from keras_gan import schedules
 
+# The optimizers a run can name (`train.py --optimizer`): Adam, or SGD with
+# momentum (the 2014 GAN's, with a momentum ramp and a decaying rate).
+OPTIMIZERS = ("adam", "sgd")
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class FlooredExponentialDecay(keras.optimizers.schedules.ExponentialDecay):

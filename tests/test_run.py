@@ -12,6 +12,7 @@ from keras_gan import architectures
 from keras_gan import augment
 from keras_gan import distribute
 from keras_gan import games
+from keras_gan import optimizers
 from keras_gan import penalties
 from keras_gan.evaluation import fid_inception
 from keras_gan.evaluation import reference
@@ -34,6 +35,7 @@ def test_the_command_lines_choices_are_the_librarys_names():
         "latent_prior": LATENT_PRIORS,
         "loss": games.GAMES,
         "update": UPDATES,
+        "optimizer": optimizers.OPTIMIZERS,
         "gradient_penalty": penalties.PENALTIES,
         "strategy": distribute.STRATEGIES,
         "mixed_precision": ("off", "mixed_float16", "mixed_bfloat16"),
@@ -88,6 +90,47 @@ def test_r3gan_recipes_build_the_papers_game_schedules_and_networks():
     assert (gan.generator.count_params(), gan.discriminator.count_params()) == (20_781_952, 21_280_512)
     learning_rate = gan.g_optimizer.get_config()["learning_rate"]  # the schedule, serialized
     assert learning_rate["config"] == CosineBurnIn(2e-4, 5e-5, 2e7, 512).get_config()
+
+
+def test_sgd_with_the_2014_momentum_ramp_and_decaying_rate_from_flags():
+    """The 2014 GAN's optimisation from train.py's flags: SGD from 0.1,
+    divided by 1.000004 per update down to 1e-6, momentum 0.5 in epoch 1
+    rising to 0.7 at epoch 250 (goodfeli/adversarial mnist.yaml)."""
+    import argparse
+
+    import keras
+
+    from keras_gan import callbacks
+    from keras_gan.run import build
+    from keras_gan.run import trainer
+
+    flags = ["--optimizer", "sgd", "--learning-rate", "0.1", "--learning-rate-decay", "1.000004",
+             "--min-learning-rate", "1e-6", "--final-momentum", "0.7", "--architecture", "mlp"]
+    config = argparse.Namespace(**cli.resolve(flags)[0])
+    gan = build.build_gan(config, (28, 28, 1))
+    for optimizer in (gan.d_optimizer, gan.g_optimizer):
+        assert isinstance(optimizer, optimizers.SGD) and float(optimizer.momentum_variable) == 0.5
+        schedule = keras.saving.deserialize_keras_object(optimizer.get_config()["learning_rate"])
+        assert float(schedule(0)) == pytest.approx(0.1)
+        # 0.1 / 1.000004 ** 10 ** 6 = 0.1 * exp(-10 ** 6 * log 1.000004) = 0.0018316 (by hand: exp(-3.999992)).
+        assert float(schedule(10**6)) == pytest.approx(0.1 * 2.718281828 ** -3.999992, rel=1e-5)
+        assert float(schedule(10**8)) == pytest.approx(1e-6)  # the floor
+    ramps = [c for c in trainer.run_callbacks(config, None, None, chief=False, resume=False)
+             if isinstance(c, callbacks.MomentumRamp)]
+    assert [(r.final_momentum, r.start, r.saturate) for r in ramps] == [(0.7, 1, 250)]
+    assert cli.resolve(["--optimizer", "sgd"])[0]["final_momentum"] is None  # constant momentum unless asked
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--final-momentum", "0.7"], "argument --final-momentum: expected --optimizer sgd; received --optimizer adam"),
+    (["--optimizer", "sgd", "--final-momentum", "0.7", "--momentum-saturate", "1"], "an epoch >= 2"),
+    (["--recipe", "r3gan", "--optimizer", "sgd"], "argument --final-beta-2: expected --optimizer adam"),
+    (["--recipe", "r3gan_cifar10", "--learning-rate-decay", "1.01"], "either it or --final-learning-rate"),
+])
+def test_optimizer_flags_that_do_not_go_together_are_refused(flags, message, capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.resolve(flags)
+    assert stop.value.code == 2 and message in capsys.readouterr().err
 
 
 def test_flags_given_override_the_recipe_and_the_rest_stays():

@@ -85,9 +85,16 @@ def _ema_half_life(config):
     return _scheduled(config, config.ema_half_life or 0.0, config.final_ema_half_life)
 
 
-def _adam(config, learning_rate):
-    """Keras's Adam; keras_gan's when beta_2 follows a schedule."""
+def _optimizer(config, learning_rate):
+    """Keras's Adam (keras_gan's when beta_2 follows a schedule), or
+    keras_gan's SGD, whose momentum a `MomentumRamp` can raise; the
+    learning rate scheduled by R3GAN's burn-in or decayed per update."""
+    if config.learning_rate_decay is not None:
+        learning_rate = optimizers.FlooredExponentialDecay(learning_rate, 1, 1 / config.learning_rate_decay,
+                                                           floor=config.min_learning_rate)
     learning_rate = _scheduled(config, learning_rate, config.final_learning_rate)
+    if config.optimizer == "sgd":
+        return optimizers.SGD(learning_rate, momentum=config.momentum)
     if config.final_beta_2 is None:
         return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1, beta_2=config.beta_2)
     return optimizers.Adam(learning_rate, beta_1=config.beta_1, beta_2=_scheduled(config, config.beta_2,
@@ -115,8 +122,8 @@ def build_gan(config, image_shape, num_classes=None):
     else:
         gan = GAN(*networks, latent_prior=config.latent_prior, pack=config.pack, **options)
     gan.compile(
-        d_optimizer=_adam(config, config.d_learning_rate),
-        g_optimizer=_adam(config, config.g_learning_rate),
+        d_optimizer=_optimizer(config, config.d_learning_rate),
+        g_optimizer=_optimizer(config, config.g_learning_rate),
         loss=config.loss,
         d_steps=config.d_steps,
         update=config.update,

@@ -61,7 +61,7 @@ def parser():
     add("--list-recipes", action="store_true", help="print the recipes, their sources and settings, and exit")
     add("--dry-run", action="store_true", help="print the resolved configuration as JSON and exit; writes nothing")
     add("--learning-rate", type=options.positive_float, default=argparse.SUPPRESS,
-        help="Adam learning rate of both players (sets --d-learning-rate and --g-learning-rate)")
+        help="learning rate of both players (sets --d-learning-rate and --g-learning-rate)")
     options.add_to(result)
     add("--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras fit verbosity (default: 1, a progress bar)")
     return result
@@ -95,6 +95,15 @@ def resolve(argv=None):
         command.error("argument --burn-in-images: expected a --final-* setting to schedule")
     if config["final_gradient_penalty_weight"] is not None and config["gradient_penalty_weight"] is None:
         command.error("argument --final-gradient-penalty-weight: expected --gradient-penalty-weight too (its base)")
+    if config["optimizer"] != "sgd" and config["final_momentum"] is not None:
+        command.error(f"argument --final-momentum: expected --optimizer sgd; received --optimizer "
+                      f"{config['optimizer']}")
+    if config["final_momentum"] is not None and config["momentum_saturate"] < 2:
+        command.error("argument --momentum-saturate: expected an epoch >= 2 (epoch 1 has --momentum)")
+    if config["optimizer"] != "adam" and config["final_beta_2"] is not None:
+        command.error("argument --final-beta-2: expected --optimizer adam")
+    if config["learning_rate_decay"] is not None and config["final_learning_rate"] is not None:
+        command.error("argument --learning-rate-decay: expected either it or --final-learning-rate, not both")
     if config["ema_decay"] is not None and (config["ema_half_life"] is not None or config["final_ema_half_life"]):
         command.error("argument --ema-half-life: expected either --ema-decay or an EMA half-life, not both")
     if config["output_dir"] is None:

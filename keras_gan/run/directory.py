@@ -46,7 +46,7 @@ def changed_settings(previous, config, may_change=()):
     ]
 
 
-def check_resume(directory, config, may_change=()):
+def check_resume(directory, config, may_change=(), defaults=None, name=None):
     """Whether `directory` continues a run with `config`; writes nothing.
 
     Args:
@@ -54,6 +54,9 @@ def check_resume(directory, config, may_change=()):
         config: dict of JSON values, the settings of the run to start.
         may_change: keys that may differ from the recorded run's (how it
             runs, not what it computes: e.g. the data directory).
+        defaults: dict or None: a setting the recorded run does not name
+            (written by an earlier version) counts as `defaults[key]`.
+        name: how messages call the directory, e.g. "--output-dir".
 
     Returns:
         True when `directory/config.json` records a run with the same
@@ -64,30 +67,30 @@ def check_resume(directory, config, may_change=()):
             differ (the message names each, old -> new), or is not empty
             and holds no run.
     """
+    called = f"{name} {directory}" if name else directory
     config_path = os.path.join(directory, "config.json")
     if not os.path.exists(config_path):
         if os.path.isdir(directory) and os.listdir(directory):
-            raise RunDirectoryError(f"{directory} is not empty and holds no run; choose another directory.")
+            raise RunDirectoryError(f"{called} is not empty and holds no run; choose another directory.")
         return False
-    changed = changed_settings(read_json(config_path), config, may_change)
+    changed = changed_settings({**(defaults or {}), **read_json(config_path)}, config, may_change)
     if changed:
         raise RunDirectoryError(
-            f"{directory} holds a run with other settings ({', '.join(changed)}). Run it again with the same "
+            f"{called} holds a run with another configuration ({', '.join(changed)}). Run it again with the same "
             "settings to continue it, or choose another directory."
         )
     return True
 
 
 def prepare(config, may_change=(), defaults=None):
-    """Checks `config["output_dir"]` before anything is written; returns
-    True to continue the interrupted run it holds, False to start one.
+    """`check_resume` for `train.py`'s `config["output_dir"]`, which also
+    knows backups: True to continue the interrupted run it holds, False
+    to start one.
 
-    A directory without `config.json` must be empty or absent; one whose
-    run finished (a `generator/` export and no backup) is refused; one
-    stopped before its first backup starts again; an interrupted run
-    continues only with the same settings (`may_change` aside). A setting
-    that the recorded run does not name (it was written by an earlier
-    version) counts as `defaults[key]`.
+    A directory whose run finished (a `generator/` export and no backup)
+    is refused; one stopped before its first backup starts again, with
+    any settings; an interrupted run continues only with the same settings
+    (`may_change` aside; `defaults` for settings it does not name).
 
     Raises:
         RunDirectoryError: naming the directory and, for other settings,
@@ -96,24 +99,12 @@ def prepare(config, may_change=(), defaults=None):
     from keras_gan.callbacks.backup_and_restore import backup_directories
 
     directory = config["output_dir"]
-    config_path = os.path.join(directory, "config.json")
-    if not os.path.exists(config_path):
-        if os.path.isdir(directory) and os.listdir(directory):
-            raise RunDirectoryError(f"--output-dir {directory} is not empty and holds no run; choose another "
-                                    "directory.")
-        return False
-    if not any(os.path.isdir(d) for d in backup_directories(os.path.join(directory, "backup"))):
+    backups = backup_directories(os.path.join(directory, "backup"))
+    if os.path.exists(os.path.join(directory, "config.json")) and not any(os.path.isdir(d) for d in backups):
         if os.path.exists(os.path.join(directory, "generator")):
             raise RunDirectoryError(f"--output-dir {directory} holds a finished run; choose another directory.")
         return False  # stopped before its first backup: start again
-    previous = {**(defaults or {}), **read_json(config_path)}
-    changed = changed_settings(previous, config, may_change)
-    if changed:
-        raise RunDirectoryError(
-            f"--output-dir {directory} holds an interrupted run with another configuration ({', '.join(changed)}). "
-            "Rerun it with the same flags, or choose another directory."
-        )
-    return True
+    return check_resume(directory, config, may_change, defaults, name="--output-dir")
 
 
 def keep_finished_epochs(history_csv, epochs):

@@ -15,6 +15,7 @@ from keras_gan import architectures
 from keras_gan import augment
 from keras_gan import distribute
 from keras_gan import games
+from keras_gan import optimizers
 from keras_gan import penalties
 from keras_gan.evaluation import fid_inception
 from keras_gan.evaluation import reference
@@ -152,10 +153,21 @@ OPTIONS = (
     flag("steps_per_epoch", None, "generator updates per epoch (default: one pass over the data, examples // "
          "(batch size x d-steps))", type=positive_int),
     flag("batch_size", 128, "minibatch size m of each update", type=positive_int),
-    flag("d_learning_rate", 2e-4, "Adam learning rate of D", type=positive_float),
-    flag("g_learning_rate", 2e-4, "Adam learning rate of G", type=positive_float),
+    flag("optimizer", "adam", "both players' optimizer: Adam, or SGD with momentum (the 2014 GAN's)",
+         choices=optimizers.OPTIMIZERS),
+    flag("d_learning_rate", 2e-4, "learning rate of D", type=positive_float),
+    flag("g_learning_rate", 2e-4, "learning rate of G", type=positive_float),
     flag("beta_1", 0.5, "Adam beta_1 of both optimizers", type=unit_interval),
     flag("beta_2", 0.999, "Adam beta_2 of both optimizers", type=unit_interval),
+    flag("momentum", 0.5, "--optimizer sgd: the momentum (its value in epoch 1 with --final-momentum)",
+         type=unit_interval),
+    flag("final_momentum", None, "--optimizer sgd: raise the momentum linearly to this, reached at epoch "
+         "--momentum-saturate (pylearn2's MomentumAdjustor; 0.7 in the 2014 GAN) (default: constant)",
+         type=unit_interval),
+    flag("momentum_saturate", 250, "the first epoch at --final-momentum", type=positive_int, metavar="EPOCH"),
+    flag("learning_rate_decay", None, "divide both learning rates by this after every update, e.g. 1.000004 (the "
+         "2014 GAN's, down to --min-learning-rate) (default: constant)", type=positive_float),
+    flag("min_learning_rate", 0.0, "the floor of --learning-rate-decay", type=non_negative_float),
     flag("seed", 0, "seed of weights, noise and shuffling", type=int),
     # R3GAN's schedules: from the value above to the final value over the burn-in, by half a cosine.
     flag("burn_in_images", None, "R3GAN's cosine burn-in over this many images: each --final-* setting goes from "

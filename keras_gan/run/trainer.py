@@ -121,6 +121,8 @@ def run_callbacks(args, quality, class_names, chief, resume):
     grid = {"num_samples": 8 * len(class_names), "num_rows": len(class_names)} if class_names else {}
     labelled = {"row_labels": class_names} if class_names else {}
     callbacks = [quality] if quality else []
+    if args.final_momentum is not None:
+        callbacks.append(gan_callbacks.MomentumRamp(args.final_momentum, saturate=args.momentum_saturate))
     callbacks += [
         gan_callbacks.SampleGrid(os.path.join(directory, "samples"), seed=args.seed, gif=True, **grid, **labelled),
         gan_callbacks.LatentInterpolation(os.path.join(directory, "interpolation"), seed=args.seed),
