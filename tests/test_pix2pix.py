@@ -1,6 +1,7 @@
 """Pix2Pix: the U-Net and PatchGAN by shape and receptive field, the L1 term by
 hand, one step of the one train_step by hand, paired data, export, errors."""
 
+import json
 import os
 
 import keras
@@ -198,3 +199,39 @@ def test_bad_inputs_raise_before_training():
     noise_members = ("generate", "generate_from_latent", "sample_latent", "latent_dim")
     assert not any(hasattr(pix2pix, name) for name in noise_members)
     assert not {"latent_dim", "latent_prior", "pack"} & set(pix2pix.get_config())
+
+
+def test_train_py_trains_pix2pix_on_paired_folders(tmp_path, monkeypatch, capsys):
+    """`train.py --dataset x --targets y`: Pix2Pix from grayscale x to RGB
+    y, lambda from --l1-weight, grids of x, G(x), y, the export from x; and
+    the flags a Pix2Pix run cannot use are refused before anything is
+    written."""
+    from keras_gan.run import cli
+
+    rng = np.random.default_rng(0)
+    for i in range(8):
+        pixels = rng.integers(0, 256, (16, 16), dtype=np.uint8)
+        for folder, image in (("x", Image.fromarray(pixels, mode="L")),
+                              ("y", Image.fromarray(np.stack([pixels, 255 - pixels, pixels], -1), mode="RGB"))):
+            os.makedirs(tmp_path / folder, exist_ok=True)
+            image.save(tmp_path / folder / f"{i}.png")
+    run = tmp_path / "run"
+    flags = ["--dataset", str(tmp_path / "x"), "--targets", str(tmp_path / "y"), "--width", "4", "--batch-size", "4",
+             "--epochs", "1", "--steps-per-epoch", "2", "--l1-weight", "10", "--output-dir", str(run)]
+    monkeypatch.chdir(tmp_path)  # in-process: TensorFlow is imported already
+    for extra, message in ((["--conditional"], "argument --conditional: not used with --targets"),
+                           (["--eval-every", "1"], "argument --eval-every: not used with --targets")):
+        with pytest.raises(SystemExit):
+            cli.main(flags + extra)
+        assert message in capsys.readouterr().err and not run.exists()
+    with pytest.raises(SystemExit):
+        cli.main(["--l1-weight", "10"])  # without --targets
+    assert "argument --l1-weight: expected --targets too" in capsys.readouterr().err
+    cli.main(flags + ["--verbose", "0"])
+    assert json.loads((run / "config.json").read_text())["l1_weight"] == 10.0
+    grid = np.asarray(Image.open(run / "samples" / "epoch_0001.png"))
+    assert grid.ndim == 3  # RGB: the grayscale row x shown beside the colour rows
+    assert not (run / "interpolation").exists()  # no z
+    generator = tf.saved_model.load(str(run / "generator"))
+    outputs = generator.signatures["serving_default"](tf.zeros((2, 16, 16, 1)))
+    assert outputs["images"].shape == (2, 16, 16, 3)

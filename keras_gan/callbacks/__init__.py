@@ -1,6 +1,6 @@
 """Keras callbacks for GAN training; each writes only into a directory it is given.
 
-`SampleGrid` and `LatentInterpolation` write PNGs, `TensorBoardImages` image
+`SampleGrid`, `TranslationGrid` (image to image) and `LatentInterpolation` write PNGs, `TensorBoardImages` image
 summaries; `ForPlayer` points Keras's learning-rate callbacks at one player's
 optimizer; `BackupAndRestore` is Keras's, mid-epoch, on SIGTERM, verified and
 never the only copy; `MomentumRamp` the 2014 recipe's momentum schedule; `QualityMetrics` the
@@ -15,4 +15,5 @@ from keras_gan.callbacks.latent_interpolation import LatentInterpolation
 from keras_gan.callbacks.momentum_ramp import MomentumRamp
 from keras_gan.callbacks.quality_metrics import QualityMetrics
 from keras_gan.callbacks.sample_grid import SampleGrid
+from keras_gan.callbacks.sample_grid import TranslationGrid
 from keras_gan.callbacks.tensorboard_images import TensorBoardImages

@@ -1,9 +1,11 @@
-"""`SampleGrid`: a grid of images from fixed noise, per epoch or every N batches."""
+"""`SampleGrid`: a grid of images from fixed noise, per epoch or every N batches; `TranslationGrid`:
+the same for an image-to-image model's fixed inputs."""
 
 import glob
 import os
 
 import keras
+import numpy as np
 
 from keras_gan import distribute
 from keras_gan import plotting
@@ -82,11 +84,16 @@ class SampleGrid(keras.callbacks.Callback):
             return  # multi-worker: only the chief writes
         os.makedirs(self.directory, exist_ok=True)
         plotting.save_image_grid(
-            self.model.generate(self.num_samples, seed=self.seed).numpy(),
+            self.images(),
             os.path.join(self.directory, f"{name}.png"),
             self.num_rows,
             row_labels=self.row_labels,
         )
+
+    def images(self):
+        """The grid's images, float `(n, h, w, c)` in [-1, 1]: the GAN's
+        samples from the fixed noise."""
+        return self.model.generate(self.num_samples, seed=self.seed).numpy()
 
     def _step(self):
         return int(self.model.g_optimizer.iterations.numpy())
@@ -114,3 +121,36 @@ class SampleGrid(keras.callbacks.Callback):
         frames = sorted(glob.glob(os.path.join(glob.escape(self.directory), f"{self._prefix}_*.png")))
         if self.gif and frames:
             plotting.save_gif(frames, os.path.join(self.directory, "samples.gif"), self.frame_duration)
+
+
+class TranslationGrid(SampleGrid):
+    """`SampleGrid` for an image-to-image model (`keras_gan.Pix2Pix`): three
+    rows, the fixed inputs x, the outputs G(x) (`translate`, inference
+    mode) and the targets y, written as `SampleGrid` writes its grids.
+
+    Args:
+        directory: as `SampleGrid`.
+        inputs, targets: arrays `(n, h, w, c_x)` and `(n, h, w, c_y)` in
+            [-1, 1], c in {1, 3}; a grayscale row is shown in RGB beside a
+            colour one.
+        **kwargs: `SampleGrid`'s `every_n_batches`, `gif`, `frame_duration`.
+
+    Raises:
+        ValueError: as `SampleGrid`; for inputs and targets of different
+            counts or sizes.
+    """
+
+    def __init__(self, directory, inputs, targets, **kwargs):
+        inputs, targets = np.asarray(inputs, np.float32), np.asarray(targets, np.float32)
+        if inputs.shape[:3] != targets.shape[:3]:
+            raise ValueError(
+                "Invalid value for argument `targets`. Expected one target of the inputs' size per input, "
+                f"{inputs.shape[:3]}. Received: targets of shape {targets.shape}"
+            )
+        super().__init__(directory, num_samples=len(inputs), num_rows=3, row_labels=["x", "G(x)", "y"], **kwargs)
+        self.inputs, self.targets = inputs, targets
+
+    def images(self):
+        rows = [self.inputs, np.asarray(self.model.translate(self.inputs)), self.targets]
+        channels = max(row.shape[-1] for row in rows)
+        return np.concatenate([np.repeat(row, channels // row.shape[-1], axis=-1) for row in rows])

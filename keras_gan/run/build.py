@@ -19,6 +19,7 @@ from keras_gan import packing
 from keras_gan import schedules
 from keras_gan.models import ConditionalGAN
 from keras_gan.models import GAN
+from keras_gan.models import Pix2Pix
 
 
 def load_dataset(config):
@@ -30,6 +31,14 @@ def load_dataset(config):
     "." or "~") is "no such folder"; any other name goes to TFDS.
     """
     batch_size = config.batch_size * config.d_steps
+    if config.targets is not None:
+        if not os.path.isdir(config.dataset):
+            raise FileNotFoundError(f"Invalid value for --dataset. Expected a folder of input images with "
+                                    f"--targets. Received: {config.dataset!r}, which is no folder")
+        dataset = data.load_paired_folders(config.dataset, config.targets, image_size=config.image_size,
+                                           batch_size=batch_size, seed=config.seed,
+                                           exif_orientation=not config.ignore_exif_orientation)
+        return dataset, [], []
     if os.path.isdir(config.dataset):
         dataset = data.load_image_folder(
             config.dataset,
@@ -101,23 +110,35 @@ def _optimizer(config, learning_rate):
                                                                                   config.final_beta_2))
 
 
-def build_gan(config, image_shape, num_classes=None):
+def build_gan(config, image_shape, num_classes=None, target_shape=None):
     """The compiled `GAN` (or `ConditionalGAN`) of `config` for images of
-    `image_shape`; build it in the strategy's scope."""
-    make_generator, make_discriminator = architectures.BUILDERS[config.architecture]
-    options = {"width": config.width} if config.width and config.architecture != "mlp" else {}
-    networks = (
-        make_generator(image_shape, latent_dim=config.latent_dim, num_classes=num_classes, **options),
-        make_discriminator(packing.packed_shape(image_shape, config.pack), num_classes=num_classes,
-                           spectral_norm=config.spectral_norm, **options),
-    )
+    `image_shape`; with `target_shape` (`config.targets`), `Pix2Pix` from
+    inputs of `image_shape` to targets of `target_shape`. Build it in the
+    strategy's scope."""
+    if target_shape is not None:
+        width = {"width": config.width} if config.width else {}
+        networks = (
+            architectures.unet_generator(image_shape, output_channels=target_shape[-1], **width),
+            architectures.patchgan_discriminator(image_shape, target_channels=target_shape[-1],
+                                                 num_layers=_patchgan_layers(image_shape), **width),
+        )
+    else:
+        make_generator, make_discriminator = architectures.BUILDERS[config.architecture]
+        options = {"width": config.width} if config.width and config.architecture != "mlp" else {}
+        networks = (
+            make_generator(image_shape, latent_dim=config.latent_dim, num_classes=num_classes, **options),
+            make_discriminator(packing.packed_shape(image_shape, config.pack), num_classes=num_classes,
+                               spectral_norm=config.spectral_norm, **options),
+        )
     augmentation = None
     if config.augment:
         augmentation = augment.DiffAugment(config.augment, probability=config.augment_probability,
                                            target=config.ada_target)
     options = {"seed": config.seed, "ema_decay": config.ema_decay, "augmentation": augmentation,
                "ema_half_life": _ema_half_life(config)}
-    if num_classes:
+    if target_shape is not None:
+        gan = Pix2Pix(*networks, l1_weight=config.l1_weight, **options)
+    elif num_classes:
         gan = ConditionalGAN(*networks, num_classes=num_classes, **options)
     else:
         gan = GAN(*networks, latent_prior=config.latent_prior, pack=config.pack, **options)
@@ -135,6 +156,18 @@ def build_gan(config, image_shape, num_classes=None):
         jit_compile=config.jit_compile,
     )
     return gan
+
+
+def _patchgan_layers(image_shape):
+    """The paper's 3 stride-2 layers (a 70x70 PatchGAN), fewer where the
+    sides do not halve 3 times."""
+    layers = 0
+    while layers < 3 and all(side % 2 ** (layers + 1) == 0 for side in image_shape[:2]):
+        layers += 1
+    if not layers:
+        raise ValueError(f"Invalid value for --image-size. Expected sides that halve at least once for the "
+                         f"PatchGAN. Received: images of size {tuple(image_shape[:2])}")
+    return layers
 
 
 def quality_metrics(config, image_shape, verbose=1):

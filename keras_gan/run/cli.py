@@ -8,6 +8,7 @@
     python train.py --dataset path/to/images --image-size 64x64   # a folder of PNG/JPEG/BMP/GIF/TIFF/WebP files
     python train.py --dataset path/to/classes --conditional       # one subfolder per class
     python train.py --eval-every 1                 # FCD and KID of 10,000 samples every epoch
+    python train.py --dataset photos/A --targets photos/B --image-size 256x256  # Pix2Pix on paired folders
 
 A run's settings are resolved once: the defaults, then the recipe's
 differences (`--recipe`, default dcgan: none), then the flags given. The
@@ -15,9 +16,10 @@ run directory (--output-dir) receives:
 
     config.json         the resolved configuration (class_names: a conditional run's classes)
     samples/            epoch_NNNN.png, an 8x8 grid from fixed noise per epoch
-                        (--conditional: one row of 8 per class), and
-                        samples.gif, all of them animated
-    interpolation/      epoch_NNNN.png, linear and spherical paths in z
+                        (--conditional: one row of 8 per class; --targets: rows
+                        x, G(x) and y of 8 fixed pairs), and samples.gif, all of
+                        them animated
+    interpolation/      epoch_NNNN.png, linear and spherical paths in z (not with --targets)
     history.csv         d_loss, g_loss, d_real, d_fake, loss per epoch (CSVLogger)
     losses.png          the same, plotted
     backup/             while training: weights, both optimizers, random state,
@@ -95,6 +97,16 @@ def resolve(argv=None):
         command.error("argument --burn-in-images: expected a --final-* setting to schedule")
     if config["final_gradient_penalty_weight"] is not None and config["gradient_penalty_weight"] is None:
         command.error("argument --final-gradient-penalty-weight: expected --gradient-penalty-weight too (its base)")
+    if config["targets"] is not None:
+        # Pix2Pix has no z, no classes and its own networks; it is judged by eye, not by FCD.
+        gan_only = [name for name in ("conditional", "architecture", "latent_dim", "latent_prior", "pack",
+                                      "eval_every") if config[name] != options.DEFAULTS[name]]
+        if gan_only:
+            flag = "--" + gan_only[0].replace("_", "-")
+            command.error(f"argument {flag}: not used with --targets (Pix2Pix: a U-Net G of x, no z, no classes, "
+                          "no packing, no FCD); drop it")
+    elif config["l1_weight"] != options.DEFAULTS["l1_weight"]:
+        command.error("argument --l1-weight: expected --targets too (Pix2Pix's L1 term)")
     if config["optimizer"] != "sgd" and config["final_momentum"] is not None:
         command.error(f"argument --final-momentum: expected --optimizer sgd; received --optimizer "
                       f"{config['optimizer']}")
@@ -109,7 +121,7 @@ def resolve(argv=None):
     if config["output_dir"] is None:
         dataset = config["dataset"]
         name = os.path.basename(os.path.normpath(dataset)) if os.path.isdir(dataset) else dataset
-        kind = recipe if hasattr(args, "recipe") else config["architecture"]
+        kind = recipe if hasattr(args, "recipe") else "pix2pix" if config["targets"] else config["architecture"]
         suffix = "_conditional" if config["conditional"] else ""
         config["output_dir"] = os.path.join("runs", f"{name.split(':')[0]}_{kind}{suffix}")
     return dict(sorted(config.items())), args

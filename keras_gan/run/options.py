@@ -115,6 +115,11 @@ OPTIONS = (
     flag("ignore_exif_orientation", False, "image folders: the pixels as stored, not turned upright by the photo's "
          "EXIF orientation tag"),
     flag("conditional", False, "class-conditional GAN on the dataset's `label` feature"),
+    flag("targets", None, "image to image: a folder of target images y with the same file names as --dataset's "
+         "inputs x; trains Pix2Pix (Isola et al. 2017: a U-Net G of --width, a 70x70 PatchGAN D) instead of a GAN "
+         "(default: none)", metavar="FOLDER"),
+    flag("l1_weight", 100.0, "--targets: lambda, the weight of G's L1 term (Isola et al. 2017, eq. 4)",
+         type=non_negative_float),
     # The networks and the latent prior.
     flag("architecture", "dcgan", "networks", choices=architectures.BUILDERS),
     flag("width", None, "channels w of the networks (default: the builder's, 64 for dcgan and sngan, 32 for r3gan; "

@@ -46,9 +46,11 @@ def train(config, resume, verbose=1):
         strategy = distribute.get_strategy(args.strategy)
         dataset, class_names, skipped = build.load_dataset(args)
         num_classes = len(class_names) if args.conditional else None
-        images = dataset.element_spec[0] if args.conditional else dataset.element_spec
+        paired = args.conditional or args.targets is not None  # (images, labels) or (inputs, targets)
+        images = dataset.element_spec[0] if paired else dataset.element_spec
+        targets = tuple(dataset.element_spec[1].shape[1:]) if args.targets is not None else None
         with strategy.scope():
-            gan = build.build_gan(args, tuple(images.shape[1:]), num_classes)
+            gan = build.build_gan(args, tuple(images.shape[1:]), num_classes, target_shape=targets)
         quality = build.quality_metrics(args, tuple(images.shape[1:]), verbose=int(verbose > 0))
     except (ValueError, FileNotFoundError, RuntimeError) as error:
         sys.exit(f"error: {error}")  # before anything is written
@@ -79,7 +81,8 @@ def train(config, resume, verbose=1):
         if skipped:
             write_skipped(os.path.join(directory, "skipped_files.txt"), skipped)
         keep_finished_epochs(history_csv, done)
-    callbacks = run_callbacks(args, quality, class_names if num_classes else None, chief, resume)
+    pairs = next(iter(dataset.take(1))) if args.targets is not None else None
+    callbacks = run_callbacks(args, quality, class_names if num_classes else None, chief, resume, pairs)
 
     # Each fit reads a dataset of its own (tf.data keeps its reshuffling
     # state in the dataset object): the one built above, then new ones.
@@ -113,9 +116,11 @@ def train(config, resume, verbose=1):
     print(f"Wrote {directory}: {', '.join(sorted(os.listdir(directory)))}")
 
 
-def run_callbacks(args, quality, class_names, chief, resume):
+def run_callbacks(args, quality, class_names, chief, resume, pairs=None):
     """The run's callbacks, in order: quality first (the ones after it see
-    its metrics), grids, then what only the chief writes."""
+    its metrics), grids, then what only the chief writes. `pairs`:
+    (inputs, targets) of an image-to-image run, whose first 8 make its
+    grids."""
     directory = args.output_dir
     # Conditional: a row of 8 per class (ConditionalGAN.generate's labels).
     grid = {"num_samples": 8 * len(class_names), "num_rows": len(class_names)} if class_names else {}
@@ -123,10 +128,15 @@ def run_callbacks(args, quality, class_names, chief, resume):
     callbacks = [quality] if quality else []
     if args.final_momentum is not None:
         callbacks.append(gan_callbacks.MomentumRamp(args.final_momentum, saturate=args.momentum_saturate))
-    callbacks += [
-        gan_callbacks.SampleGrid(os.path.join(directory, "samples"), seed=args.seed, gif=True, **grid, **labelled),
-        gan_callbacks.LatentInterpolation(os.path.join(directory, "interpolation"), seed=args.seed),
-    ]
+    if pairs is not None:
+        inputs, targets = (part[:8].numpy() for part in pairs)
+        callbacks.append(gan_callbacks.TranslationGrid(os.path.join(directory, "samples"), inputs, targets, gif=True))
+    else:
+        callbacks += [
+            gan_callbacks.SampleGrid(os.path.join(directory, "samples"), seed=args.seed, gif=True, **grid,
+                                     **labelled),
+            gan_callbacks.LatentInterpolation(os.path.join(directory, "interpolation"), seed=args.seed),
+        ]
     if chief:
         # Before the backup: a row is never lost, and one logged after the
         # last backup is dropped on resume (keep_finished_epochs).
@@ -137,5 +147,6 @@ def run_callbacks(args, quality, class_names, chief, resume):
         log_dir = os.path.join(directory, "tensorboard")
         if chief:
             callbacks.append(keras.callbacks.TensorBoard(log_dir))
-        callbacks.append(gan_callbacks.TensorBoardImages(log_dir, seed=args.seed, **grid))
+        if pairs is None:  # an image-to-image run's grids are in samples/
+            callbacks.append(gan_callbacks.TensorBoardImages(log_dir, seed=args.seed, **grid))
     return callbacks
