@@ -1,11 +1,17 @@
 """The README and the guides: every `train.py` command parses as written (its
-configuration resolved, as `--dry-run` does: nothing trained), every script a
-command names exists, and every relative link points at a file."""
+configuration resolved, as `--dry-run` does: nothing trained), every other
+Python command (experiments, benchmarks, `python -m keras_gan...`) is parsed
+by its own argparse parser as written (stopped there: nothing runs), every
+script a command names exists, and every relative link points at a file."""
 
+import argparse
 import glob
+import importlib
 import os
 import re
+import runpy
 import shlex
+import sys
 
 import pytest
 from conftest import REPO
@@ -16,11 +22,16 @@ PAGES = [os.path.join(REPO, "README.md"), *sorted(glob.glob(os.path.join(REPO, "
 
 
 def commands(page):
-    """The shell lines of a page's ```bash blocks, continuations joined."""
+    """The shell lines of a page's ```bash blocks, continuations joined,
+    without leading environment settings and `taskset -c N`."""
     text = open(page, encoding="utf-8").read()
     for block in re.findall(r"```bash\n(.*?)```", text, flags=re.S):
         for line in block.replace("\\\n", " ").splitlines():
             words = shlex.split(line, comments=True)
+            while words and re.fullmatch(r"[A-Z_]+=.*", words[0]):
+                words = words[1:]
+            if words[:2] == ["taskset", "-c"]:
+                words = words[3:]
             if words:
                 yield words
 
@@ -36,6 +47,42 @@ def train_commands():
 def test_every_documented_train_py_command_parses(flags):
     config, _ = cli.resolve(flags)  # argparse exits (status 2) on a bad flag or value
     assert config["recipe"] in cli.recipes.RECIPES
+
+
+def script_commands():
+    for page in PAGES:
+        for words in commands(page):
+            script = words[0] == "python" and words[1].endswith(".py") and words[1] != "train.py"
+            module = words[:2] == ["python", "-m"] and words[2].split(".")[0] == "keras_gan"
+            if script or module:
+                yield pytest.param(words[1:], id=f"{os.path.basename(page)}: {' '.join(words[1:])}")
+
+
+class Parsed(Exception):
+    """Raised by argparse's parse_args once it has parsed: the command stops there."""
+
+
+@pytest.mark.parametrize("command", list(script_commands()))
+def test_every_documented_script_command_parses(command, monkeypatch):
+    if command[0] == "-m":
+        module, argv = command[1], command[2:]
+        path = importlib.util.find_spec(module).origin
+        main = importlib.import_module(f"{module}.__main__" if path.endswith("__init__.py") else module).main
+    else:
+        path, argv = os.path.join(REPO, command[0]), command[1:]
+        monkeypatch.syspath_prepend(os.path.dirname(path))  # as when run: its siblings import
+        main = runpy.run_path(path, run_name="documented")["main"]  # not "__main__": nothing runs
+    if not argv and "argparse" not in open(path, encoding="utf-8").read():
+        return  # a script without options, named as it is run
+    parse = argparse.ArgumentParser.parse_args
+
+    def parse_then_stop(self, args=None, namespace=None):
+        raise Parsed(parse(self, args, namespace))  # argparse exits (status 2) on a bad flag or value
+
+    monkeypatch.setattr(argparse.ArgumentParser, "parse_args", parse_then_stop)
+    monkeypatch.setattr(sys, "argv", [os.path.basename(path), *argv])
+    with pytest.raises(Parsed):
+        main(argv) if "argv" in main.__code__.co_varnames[:main.__code__.co_argcount] else main()
 
 
 def test_every_documented_script_exists():
