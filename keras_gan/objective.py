@@ -85,24 +85,28 @@ class Objective:
         self.d_fake_tracker.update_state(games.score(self.game, fake_logits))
         return d_loss
 
-    def penalty(self, discriminate, real, fake, seed, iteration):
+    def penalty(self, discriminate, real, fake, seed, iteration, discriminate_fake=None):
         """The weighted gradient penalty of a D update per sample, float32
         `(batch,)` (zeros between lazy ones), tracked; 0 without a penalty.
 
         Args:
             discriminate: function (images, condition) -> D's logits, in
-                training mode, inside D's gradient tape.
-            real, fake: (images, condition) of the update's minibatches, as
-                D sees them.
+                training mode, inside D's gradient tape: what D does to the
+                real images (its augmentation included).
+            real, fake: (images, condition) of the update's minibatches,
+                the images as the penalty differentiates them (before any
+                augmentation).
             seed: int tensor `(2,)`, the step's seed (WGAN-GP's eps is
                 folded from it).
             iteration: int tensor, D's optimizer iterations before the
                 update (the lazy schedule).
+            discriminate_fake: the same for the generated images, when it
+                differs from `discriminate`.
         """
         if self.gradient_penalty is None:
             return 0.0
         value = self.gradient_penalty(
-            discriminate, real, fake, networks.fold(seed, networks.PENALTY_SEED), iteration
+            discriminate, real, fake, networks.fold(seed, networks.PENALTY_SEED), iteration, discriminate_fake
         )
         self.gradient_penalty_tracker.update_state(value)
         return value

@@ -154,24 +154,29 @@ class GradientPenalty:
         self.weight = weight if scheduled else float(weight)
         self.every = check_positive_int("gradient_penalty_every", every, "D updates between penalties")
 
-    def __call__(self, discriminate, real, fake, seed, iteration):
+    def __call__(self, discriminate, real, fake, seed, iteration, discriminate_fake=None):
         """The weighted per-sample penalty of one D update, float32 `(batch,)`.
 
         Args:
-            discriminate: function (images, labels) -> D's outputs.
+            discriminate: function (images, labels) -> D's outputs, for the
+                real images (and WGAN-GP's interpolates).
             real, fake: (images, labels or None) of the update's real and
                 generated minibatches.
             seed: int tensor `(2,)`, for wgan_gp's eps.
             iteration: int tensor, D's optimizer iterations before the update.
+            discriminate_fake: the same for the generated images, when it
+                differs (another augmentation draw); default `discriminate`.
         """
+        discriminate_fake = discriminate_fake or discriminate
 
         def weighted():
             if self.penalty == "wgan_gp":
                 values = wgan_gp_penalty(lambda x: discriminate(x, real[1]), real[0], fake[0], seed)
             else:  # gamma/2 ||grad||^2 on real (R1), generated (R2) or both sides' images
-                sides = {"r1": (real,), "r2": (fake,), "r1_r2": (real, fake)}[self.penalty]
-                values = sum(r1_penalty(lambda x, labels=labels: discriminate(x, labels), images)
-                             for images, labels in sides)
+                sides = {"r1": ((real, discriminate),), "r2": ((fake, discriminate_fake),),
+                         "r1_r2": ((real, discriminate), (fake, discriminate_fake))}[self.penalty]
+                values = sum(r1_penalty(lambda x, labels=labels, d=d: d(x, labels), images)
+                             for (images, labels), d in sides)
             return (schedules.value_at(self.weight, iteration) * self.every) * values
 
         if self.every == 1:

@@ -86,6 +86,29 @@ def test_one_r1_step_by_hand(penalty):
     np.testing.assert_allclose(logs["gradient_penalty"], gamma / 2 * W @ W, rtol=1e-5)
 
 
+class Doubling(keras_gan.augment.DiffAugment):
+    """An augmentation with a known Jacobian: A(x) = 2 x."""
+
+    def augment(self, images, seed):
+        return 2.0 * images
+
+
+@pytest.mark.parametrize("penalty", ["r1", "r2"])
+def test_the_penalty_differentiates_through_the_augmentation_to_the_images_before_it(penalty):
+    """D sees A(x) = 2x: its logit w . 2x + b has the input gradient 2w with
+    respect to x, so R1 (R2) = gamma/2 ||2w||^2 = 2 gamma ||w||^2, and its
+    gradient in w is 4 gamma w (StyleGAN2-ADA's R1, R3GAN's R1 and R2). With
+    respect to the augmented images it would be gamma/2 ||w||^2."""
+    gamma = 0.5
+    gan = linear_gan(augmentation=Doubling("color"))
+    gan.compile(keras.optimizers.SGD(LR_D), keras.optimizers.SGD(LR_G), loss="wasserstein",
+                gradient_penalty=penalty, gradient_penalty_weight=gamma)
+    logs = gan.train_on_batch(REAL, return_dict=True)
+    real = REAL.reshape(6, 4).astype(np.float64)
+    np.testing.assert_allclose(logs["gradient_penalty"], 2 * gamma * W @ W, rtol=1e-5)
+    np.testing.assert_allclose(d_weights(gan)[0], W - LR_D * (2 * (C - real.mean(0)) + 4 * gamma * W), rtol=1e-5)
+
+
 def test_lazy_penalty_runs_every_nth_d_update_with_n_times_the_weight():
     gamma, every = 0.5, 2
     gan = sgd_gan(loss="wasserstein", d_steps=2, gradient_penalty="r1", gradient_penalty_weight=gamma,

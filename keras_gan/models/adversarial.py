@@ -455,21 +455,28 @@ class AdversarialModel(keras.Model):
     def _d_cost(self, real_images, condition, fake_images, fake_condition, seed, fake_logits=False):
         """D's per-sample cost on a real and a generated minibatch as D sees
         them (augmented), the game's plus the penalty, tracked, with D's
-        real logits (and generated ones, if asked). Inside D's tape."""
-        real_images = self._augment(real_images, networks.fold(seed, networks.AUGMENT_SEED))
-        fake_images = self._augment(fake_images, networks.fold(seed, networks.FAKE_AUGMENT_SEED))
+        real logits (and generated ones, if asked). Inside D's tape.
+
+        The penalty differentiates D's logit with respect to the images
+        before augmentation, the same augmentation draw inside the
+        differentiated function (StyleGAN2-ADA's R1; R3GAN's R1 and R2).
+        """
+        seen_real = self._seen_by_d(networks.fold(seed, networks.AUGMENT_SEED))
+        seen_fake = self._seen_by_d(networks.fold(seed, networks.FAKE_AUGMENT_SEED))
         # Two calls, not one concatenated batch: with batch normalization
         # each minibatch is all real or all generated (as in DCGAN).
-        real_logits = self.discriminate(real_images, condition, training=True)
-        fakes = self.discriminate(fake_images, fake_condition, training=True)
+        real_logits = seen_real(real_images, condition)
+        fakes = seen_fake(fake_images, fake_condition)
         d_cost = self.objective.discriminator_loss(real_logits, fakes) + self.objective.penalty(
-            lambda images, labels: self.discriminate(images, labels, training=True),
-            (real_images, condition),
-            (fake_images, fake_condition),
-            seed,
-            self.d_optimizer.iterations,
+            seen_real, (real_images, condition), (fake_images, fake_condition), seed, self.d_optimizer.iterations,
+            discriminate_fake=seen_fake,
         )
         return (d_cost, real_logits, fakes) if fake_logits else (d_cost, real_logits)
+
+    def _seen_by_d(self, seed):
+        """D in training mode on images as it sees them: (images,
+        condition) -> logits, the images augmented with `seed`'s draw."""
+        return lambda images, condition: self.discriminate(self._augment(images, seed), condition, training=True)
 
     def _after_d_update(self, real_logits):
         if self.augmentation is not None:
