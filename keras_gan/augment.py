@@ -37,6 +37,8 @@ import numbers
 import keras
 import tensorflow as tf
 
+from keras_gan import schedules
+
 POLICIES = ("color", "translation", "cutout")
 TRANSLATION_RATIO = 0.125
 CUTOUT_RATIO = 0.5
@@ -171,8 +173,12 @@ class DiffAugment(keras.layers.Layer):
             order. Default "color,translation,cutout" (the paper's choice
             for limited data).
         probability: float in [0, 1], the chance that each transformation
-            is applied to each sample (1: DiffAugment as published), or
-            "adaptive": ADA's p, starting at 0.
+            is applied to each sample (1: DiffAugment as published),
+            "adaptive": ADA's p, starting at 0, or a
+            `keras_gan.schedules.CosineBurnIn` from and to values in [0, 1]
+            (R3GAN's schedule of p), evaluated at the count of D updates
+            before each one (`observe` counts them; saved and resumed with
+            the GAN).
         target: float in (0, 1), the target of r_t. Default 0.6 (ADA's).
         adjust_every: int >= 1, D updates between adjustments of p. Default 4.
         adjust_images: int >= 1, real images over which p can move by 1.
@@ -204,8 +210,15 @@ class DiffAugment(keras.layers.Layer):
                 "Invalid value for argument `policy`. Expected comma-separated names from "
                 f"{POLICIES}, e.g. 'color,translation,cutout'. Received: policy={policy!r}"
             )
-        adaptive = probability == "adaptive"
-        if not adaptive and (
+        probability = schedules.deserialize(probability)
+        self.scheduled = isinstance(probability, schedules.CosineBurnIn)
+        if self.scheduled and not (0 <= probability.base <= 1 and 0 <= probability.final <= 1):
+            raise ValueError(
+                "Invalid value for argument `probability`. Expected a schedule from and to probabilities in [0, 1]. "
+                f"Received: from {probability.base} to {probability.final}"
+            )
+        adaptive = isinstance(probability, str) and probability == "adaptive"
+        if not adaptive and not self.scheduled and (
             isinstance(probability, bool) or not isinstance(probability, numbers.Real) or not 0 <= probability <= 1
         ):
             raise ValueError(
@@ -222,12 +235,12 @@ class DiffAugment(keras.layers.Layer):
                     f"Invalid value for argument `{name}`. Expected an int >= 1. Received: {name}={value!r}"
                 )
         self.policy = ",".join(names)
-        self.probability = probability if adaptive else float(probability)
+        self.probability = probability if adaptive or self.scheduled else float(probability)
         self.adaptive = adaptive
         self.target = float(target)
         self.adjust_every = adjust_every
         self.adjust_images = adjust_images
-        initial = 0.0 if adaptive else float(probability)
+        initial = 0.0 if adaptive else probability.base if self.scheduled else float(probability)
         self.p = self.add_weight(shape=(), initializer=keras.initializers.Constant(initial), trainable=False, name="p")
         # The heuristic's running sums since the last adjustment.
         self.sign_sum = self.add_weight(shape=(), initializer="zeros", trainable=False, name="sign_sum")
@@ -248,7 +261,7 @@ class DiffAugment(keras.layers.Layer):
         batch = [tf.shape(images)[0], 1, 1, 1]
         for i, function in enumerate(functions):
             transformed = function(images, seeds[2 * i])
-            if self.adaptive or self.probability < 1.0:
+            if self.adaptive or self.scheduled or self.probability < 1.0:
                 applied = _uniform(batch, seeds[2 * i + 1]) < tf.convert_to_tensor(self.p)
                 transformed = tf.where(applied, transformed, images)
             images = transformed
@@ -259,7 +272,12 @@ class DiffAugment(keras.layers.Layer):
 
     def observe(self, real_logits):
         """Adds D's logits on a real minibatch to r_t; adjusts p every
-        `adjust_every` calls (adaptive only). Call once per D update."""
+        `adjust_every` calls (adaptive only); with a scheduled p, counts
+        the D update and sets p for the next. Call once per D update."""
+        if self.scheduled:
+            self.updates.assign_add(1.0)
+            self.p.assign(self.probability(self.updates))
+            return
         if not self.adaptive:
             return
         logits = tf.reshape(tf.cast(real_logits, tf.float32), [-1])
@@ -285,7 +303,7 @@ class DiffAugment(keras.layers.Layer):
         return {
             **super().get_config(),
             "policy": self.policy,
-            "probability": self.probability,
+            "probability": schedules.serialize(self.probability),
             "target": self.target,
             "adjust_every": self.adjust_every,
             "adjust_images": self.adjust_images,

@@ -137,6 +137,42 @@ def test_augment_p_is_logged_and_restored_by_a_reloaded_gan(tmp_path):
     assert after[0] == after[1]  # the same next epoch, augmentations included
 
 
+def test_scheduled_p_follows_the_cosine_burn_in_by_d_updates_and_is_saved():
+    """p from 0.2 to 0.6 over 400 images at 4 images per D update: before D
+    update n, p = 0.2 + 0.4 (1 - cos(pi 4n / 400)) / 2; at n = 50 (200
+    images, half-way) 0.4, from n = 100 on 0.6 (R3GAN's schedule of p)."""
+    schedule = keras_gan.schedules.CosineBurnIn(0.2, 0.6, 400, images_per_step=4)
+    augmentation = augment.DiffAugment("color", probability=schedule)
+    assert float(augmentation.p) == pytest.approx(0.2)
+    logits = tf.zeros((4, 1))
+    for n in range(1, 121):
+        augmentation.observe(logits)
+        if n in (25, 50, 100, 120):
+            want = 0.2 + 0.4 * (1 - np.cos(np.pi * min(4 * n / 400, 1.0))) / 2
+            assert float(augmentation.p) == pytest.approx(want, abs=1e-6), n
+    assert float(augmentation.p) == pytest.approx(0.6)
+    config = augmentation.get_config()
+    again = augment.DiffAugment.from_config(config)
+    assert again.scheduled and again.probability.get_config() == schedule.get_config()
+    with pytest.raises(ValueError, match=r"probabilities in \[0, 1\]. Received: from 0.0 to 1.5"):
+        augment.DiffAugment(probability=keras_gan.schedules.CosineBurnIn(0.0, 1.5, 10))
+
+
+def test_train_py_schedules_p_from_its_flags(capsys):
+    import argparse
+
+    from keras_gan.run import build
+    from keras_gan.run import cli
+
+    flags = ["--augment", "color", "--augment-probability", "0", "--final-augment-probability", "0.55",
+             "--burn-in-images", "1000", "--batch-size", "8"]
+    gan = build.build_gan(argparse.Namespace(**cli.resolve(flags)[0]), (28, 28, 1))
+    assert gan.augmentation.probability.get_config() == keras_gan.schedules.CosineBurnIn(0, 0.55, 1000, 8).get_config()
+    with pytest.raises(SystemExit):
+        cli.resolve(["--final-augment-probability", "0.5", "--burn-in-images", "1000"])
+    assert "argument --final-augment-probability: expected --augment" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     "kwargs, match",
     [

@@ -132,8 +132,10 @@ def build_gan(config, image_shape, num_classes=None, target_shape=None):
         )
     augmentation = None
     if config.augment:
-        augmentation = augment.DiffAugment(config.augment, probability=config.augment_probability,
-                                           target=config.ada_target)
+        probability = config.augment_probability
+        if config.final_augment_probability is not None:
+            probability = _scheduled(config, probability, config.final_augment_probability)
+        augmentation = augment.DiffAugment(config.augment, probability=probability, target=config.ada_target)
     options = {"seed": config.seed, "ema_decay": config.ema_decay, "augmentation": augmentation,
                "ema_half_life": _ema_half_life(config)}
     if target_shape is not None:

@@ -70,7 +70,8 @@ def parser():
 
 
 # The settings R3GAN's burn-in schedules (options "final_*").
-FINALS = ("final_learning_rate", "final_beta_2", "final_gradient_penalty_weight", "final_ema_half_life")
+FINALS = ("final_learning_rate", "final_beta_2", "final_gradient_penalty_weight", "final_ema_half_life",
+          "final_augment_probability")
 
 
 def resolve(argv=None):
@@ -107,6 +108,10 @@ def resolve(argv=None):
                           "no packing, no FCD); drop it")
     elif config["l1_weight"] != options.DEFAULTS["l1_weight"]:
         command.error("argument --l1-weight: expected --targets too (Pix2Pix's L1 term)")
+    numeric_p = config["augment"] is not None and config["augment_probability"] != "adaptive"
+    if config["final_augment_probability"] is not None and not numeric_p:
+        command.error("argument --final-augment-probability: expected --augment with a numeric "
+                      "--augment-probability (its base)")
     if config["optimizer"] != "sgd" and config["final_momentum"] is not None:
         command.error(f"argument --final-momentum: expected --optimizer sgd; received --optimizer "
                       f"{config['optimizer']}")

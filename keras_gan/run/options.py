@@ -55,6 +55,13 @@ def non_negative_float(text):
     return value
 
 
+def probability(text):
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a float in [0, 1], received {text}")
+    return value
+
+
 def open_unit_interval(text):
     value = float(text)
     if not 0.0 < value < 1.0:
@@ -181,6 +188,8 @@ OPTIONS = (
     flag("final_learning_rate", None, "both players' learning rate after the burn-in", type=positive_float),
     flag("final_beta_2", None, "Adam beta_2 after the burn-in", type=unit_interval),
     flag("final_gradient_penalty_weight", None, "gamma after the burn-in", type=non_negative_float),
+    flag("final_augment_probability", None, "--augment's probability after the burn-in (from "
+         "--augment-probability; R3GAN's p schedule)", type=probability),
     flag("final_ema_half_life", None, "the EMA's half-life in images after the burn-in (from --ema-half-life, "
          "default 0)", type=non_negative_float, metavar="IMAGES"),
     # The run directory and how the run is carried out.
