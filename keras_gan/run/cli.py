@@ -101,11 +101,11 @@ def resolve(argv=None):
     if config["targets"] is not None:
         # Pix2Pix has no z, no classes and its own networks; it is judged by eye, not by FCD.
         gan_only = [name for name in ("conditional", "architecture", "latent_dim", "latent_prior", "pack",
-                                      "eval_every") if config[name] != options.DEFAULTS[name]]
+                                      "spectral_norm", "eval_every") if config[name] != options.DEFAULTS[name]]
         if gan_only:
             flag = "--" + gan_only[0].replace("_", "-")
             command.error(f"argument {flag}: not used with --targets (Pix2Pix: a U-Net G of x, no z, no classes, "
-                          "no packing, no FCD); drop it")
+                          "no packing, the paper's PatchGAN, no FCD); drop it")
     elif config["l1_weight"] != options.DEFAULTS["l1_weight"]:
         command.error("argument --l1-weight: expected --targets too (Pix2Pix's L1 term)")
     numeric_p = config["augment"] is not None and config["augment_probability"] != "adaptive"
