@@ -3,6 +3,9 @@
     python experiments/mixtures.py --steps 10000 --eval-steps 2000,5000,10000 --packs 1,2 --seeds 5
     python experiments/mixtures.py --recipe short      # the earlier short recipe (Adam 1e-3, 4,000 steps)
 
+    taskset -c 1 python experiments/mixtures.py --mixtures ring --steps 400000 \
+        --eval-steps 10000,50000,100000,200000,300000,400000 --seeds 3   # the paper's budget, hours
+
 `--recipe pacgan` (default) is PacGAN's synthetic experiment (Lin et al.
 2018, section 5.1; fjxmlzn/PacGAN `synthetic_data_experiments`, read from
 the code):
@@ -23,10 +26,22 @@ the code):
   (`keras_gan.evaluation.modes`).
 
 The fast path is the default: `jit_compile=True, steps_per_execution=50`
-(`--no-fast` for plain `fit`). Each finished run appends one line to
-`<out>/runs.jsonl`; a restarted command skips the runs already there.
-`--report` writes `<out>/summary.json` (mean and standard error over seeds
-at every evaluated step) and figures, without training.
+(`--no-fast` for plain `fit`).
+
+Runs live in `--out` (default `$KERAS_GAN_RUNS/mixtures`, `KERAS_GAN_RUNS`
+defaulting to `~/keras_gan_runs`), one directory per run,
+`<recipe>_<mixture>_m<pack>_seed<seed>_<steps>/`: its settings
+(`config.json`), a backup after every epoch of 1,000 updates and on SIGTERM
+or Ctrl-C, its evaluations so far (`progress.json`, the samples as
+`samples_<step>.npy`). The same command continues an interrupted run where
+its last backup stopped; a run directory with other settings (say other
+`--eval-steps`) is refused, naming what differs. A finished run writes
+`result.json`, exports its generator (`generator/`: the project's
+SavedModel, whose `sample` signature draws z ~ N(0, I_2)) and appends one
+line to `<out>/runs.jsonl`; a restarted command skips it. Seeds run in the
+outer loop, so that GAN and PacGAN2 progress together. `--report` writes
+`<out>/summary.json` (mean and standard error over seeds at every evaluated
+step) and figures, without training.
 """
 
 import argparse
@@ -130,49 +145,91 @@ def training_points(name, seed):
 
 
 class Evaluations(keras.callbacks.Callback):
-    """Mode coverage of 2,500 samples from a fixed z after chosen updates."""
+    """Mode coverage of 2,500 samples from a fixed z after chosen updates,
+    kept in `run_dir` (`progress.json`, `samples_<step>.npy`) with the
+    training time so far, so that a resumed run keeps what it measured."""
 
-    def __init__(self, name, steps, steps_per_epoch, z):
+    def __init__(self, name, steps, steps_per_epoch, z, run_dir):
         super().__init__()
         self.means, self.sigma = MIXTURES[name]
         self.steps, self.steps_per_epoch, self.z = set(steps), steps_per_epoch, z
-        self.results, self.samples = {}, {}
+        self.path = os.path.join(run_dir, "progress.json")
+        self.run_dir = run_dir
+        progress = keras_gan.run.read_json(self.path) if os.path.exists(self.path) else {}
+        self.results = {int(step): result for step, result in progress.get("results", {}).items()}
+        self.seconds = progress.get("seconds", 0.0)
+        self.sessions = progress.get("sessions", 0) + 1
+
+    def samples(self):
+        return {step: np.load(os.path.join(self.run_dir, f"samples_{step}.npy")) for step in sorted(self.results)}
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.started = time.time()
 
     def on_epoch_end(self, epoch, logs=None):
+        # An epoch cut by a signal is not counted: its updates are redone.
+        self.seconds += time.time() - self.started
         step = (epoch + 1) * self.steps_per_epoch
         if step in self.steps:
             samples = self.model.generate_from_latent(self.z).numpy()
             self.results[step] = mode_coverage(samples, self.means, self.sigma)
-            self.samples[step] = samples
+            np.save(os.path.join(self.run_dir, f"samples_{step}.npy"), samples)
+        keras_gan.run.write_json(self.path, {
+            "results": {str(step): result for step, result in sorted(self.results.items())},
+            "seconds": round(self.seconds, 1),
+            "sessions": self.sessions,
+        })
+
+
+def run_config(name, pack, seed, args):
+    """The settings one run records; a run directory continues only with these."""
+    return {"mixture": name, "pack": pack, "seed": seed, "recipe": args.recipe, "steps": args.steps,
+            "eval_steps": args.eval_steps, "fast": not args.no_fast}
 
 
 def run(name, pack, seed, args):
+    """Trains (or continues) one run in its directory; returns its record
+    and samples, or None when a signal stopped it (its backup is written)."""
+    config = run_config(name, pack, seed, args)
+    run_dir = os.path.join(args.out, f"{args.recipe}_{name}_m{pack}_seed{seed}_{args.steps}")
+    result_path = os.path.join(run_dir, "result.json")
+    resume = keras_gan.run.check_resume(run_dir, config, name="run directory")
+    os.makedirs(run_dir, exist_ok=True)
+    if not resume:
+        keras_gan.run.write_json(os.path.join(run_dir, "config.json"), config)
+    steps_per_epoch = 1000
+    z = np.random.default_rng(10_000 + seed).standard_normal((EVALUATION_SAMPLES, 2)).astype(np.float32)
+    evaluations = Evaluations(name, args.eval_steps, steps_per_epoch, z, run_dir)
+    if os.path.exists(result_path):
+        return keras_gan.run.read_json(result_path), evaluations.samples()
     gan = build(args.recipe, pack, seed, not args.no_fast)
     points = training_points(name, seed)
-    dataset = (
-        tf.data.Dataset.from_tensor_slices(points)
-        .shuffle(TRAINING_POINTS, seed=seed, reshuffle_each_iteration=True)
-        .repeat()
-        .batch(BATCH_PACKS * pack, drop_remainder=True)
-    )
-    z = np.random.default_rng(10_000 + seed).standard_normal((EVALUATION_SAMPLES, 2)).astype(np.float32)
-    steps_per_epoch = 1000
-    evaluations = Evaluations(name, args.eval_steps, steps_per_epoch, z)
-    start = time.time()
-    gan.fit(
-        dataset, epochs=args.steps // steps_per_epoch, steps_per_epoch=steps_per_epoch, verbose=0, shuffle=False,
-        callbacks=[evaluations],
-    )
-    seconds = time.time() - start
-    return {
-        "mixture": name,
-        "pack": pack,
-        "seed": seed,
-        "recipe": args.recipe,
-        "steps": args.steps,
-        "seconds": round(seconds, 1),
+
+    def dataset():
+        data = tf.data.Dataset.from_tensor_slices(points)
+        return data.shuffle(TRAINING_POINTS, seed=seed, reshuffle_each_iteration=True).batch(
+            BATCH_PACKS * pack, drop_remainder=True
+        )
+
+    backup = keras_gan.callbacks.BackupAndRestore(os.path.join(run_dir, "backup"), delete_checkpoint=False)
+    try:
+        keras_gan.training.fit_resumable(
+            gan, dataset, epochs=args.steps // steps_per_epoch, backup=backup, steps_per_epoch=steps_per_epoch,
+            callbacks=[evaluations], verbose=0,
+        )
+    except keras_gan.callbacks.Preempted as stop:
+        print(f"mixtures.py: {stop}; the same command continues the run in {run_dir}", flush=True)
+        return None, None
+    keras_gan.export.export_generator(gan, os.path.join(run_dir, "generator"))
+    record = {
+        **{key: config[key] for key in ("mixture", "pack", "seed", "recipe", "steps")},
+        "seconds": round(evaluations.seconds, 1),
+        "sessions": evaluations.sessions,
+        "run_dir": run_dir,
         "results": {str(step): result for step, result in sorted(evaluations.results.items())},
-    }, evaluations.samples
+    }
+    keras_gan.run.write_json(result_path, record)  # last: the run is finished only now
+    return record, evaluations.samples()
 
 
 def read_log(path):
@@ -228,7 +285,7 @@ def main():
     parser.add_argument("--mixtures", default="ring,grid")
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--seed-list", default=None, help="comma-separated seeds to run (instead of 0 .. --seeds - 1)")
-    parser.add_argument("--out", default="runs/mixtures")
+    parser.add_argument("--out", default=None, help="default: $KERAS_GAN_RUNS/mixtures")
     parser.add_argument("--no-fast", action="store_true", help="plain fit, without XLA and steps_per_execution")
     parser.add_argument("--report", action="store_true", help="summarize runs.jsonl only")
     args = parser.parse_args()
@@ -240,19 +297,25 @@ def main():
     args.eval_steps = sorted({int(s) for s in eval_steps.split(",")})
     if any(s % 1000 or s > args.steps for s in args.eval_steps):
         parser.error(f"argument --eval-steps: expected multiples of 1000 up to --steps, received {eval_steps}")
+    args.out = args.out or os.path.join(keras_gan.run.runs_root(), "mixtures")
     os.makedirs(args.out, exist_ok=True)
     log = os.path.join(args.out, "runs.jsonl")
     seeds = [int(s) for s in args.seed_list.split(",")] if args.seed_list else list(range(args.seeds))
     if not args.report:
         for name in args.mixtures.split(","):
-            for pack in (int(p) for p in args.packs.split(",")):
-                for seed in seeds:
+            for seed in seeds:
+                for pack in (int(p) for p in args.packs.split(",")):
                     # Read again before each run: several processes may share the log.
                     if (name, pack, seed, args.recipe, args.steps) in {
                         (r["mixture"], r["pack"], r["seed"], r["recipe"], r["steps"]) for r in read_log(log)
                     }:
                         continue
-                    record, samples = run(name, pack, seed, args)
+                    try:
+                        record, samples = run(name, pack, seed, args)
+                    except keras_gan.run.RunDirectoryError as error:
+                        parser.error(str(error))
+                    if record is None:
+                        raise SystemExit(1)
                     print(json.dumps(record), flush=True)
                     with open(log, "a") as f:
                         f.write(json.dumps(record) + "\n")

@@ -15,7 +15,9 @@ def export_generator(gan, path, ema=True):
     Two signatures, both computed in inference mode and returning
     `{"images": float32 (n, height, width, channels) in [-1, 1] (the
     generator's output range), "images_uint8": uint8, same shape, in
-    [0, 255]}` (`keras_gan.data.to_uint8` of `images`):
+    [0, 255]}` (`keras_gan.data.to_uint8` of `images`); for a generator of
+    vectors (output `(n, d)`, e.g. points of a 2-D mixture),
+    `{"samples": float32 (n, d)}`, unscaled:
 
     - `serving_default(z)`: z float32 `(n, latent_dim)`, latent vectors.
     - `sample(num_samples, seed)`: int32 scalars; draws `num_samples` latent
@@ -60,6 +62,7 @@ def export_generator(gan, path, ema=True):
         return _export_translator(gan, path, ema)
     conditional = gan.num_classes is not None
     generator = gan.sampling_generator(ema)
+    vectors = len(generator.output_shape) == 2
 
     def outputs(z, labels=None):
         if conditional:
@@ -76,6 +79,8 @@ def export_generator(gan, path, ema=True):
                 labels = tf.identity(labels)
         images = generator(gan.generator_inputs(z, labels), training=False)
         images = tf.cast(images, tf.float32)
+        if vectors:
+            return {"samples": images}
         return {"images": images, "images_uint8": to_uint8(images)}
 
     def sample(num_samples, seed, labels=None):
