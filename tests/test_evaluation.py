@@ -1,6 +1,7 @@
 """The project's MNIST classifier and label fidelity, on real MNIST."""
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -118,3 +119,39 @@ def test_evaluation_command_writes_metrics_json_for_an_export(tmp_path):
     # An untrained generator: far from MNIST, and told apart almost always.
     assert metrics["frechet_classifier_distance"] > 10
     assert metrics["two_sample"]["accuracy"] > 0.9 and metrics["two_sample"]["p_value"] < 1e-6
+
+
+CONCURRENT_CLASSIFIER = """
+import os, sys, time
+import keras
+from keras_gan.evaluation import classifier
+
+def train(data_dir=None):
+    with open(sys.argv[2], "a") as f:
+        f.write(f"{os.getpid()}\\n")
+    time.sleep(2)  # long enough for the other process to reach the lock
+    return classifier.build_mnist_classifier(), 0.995
+
+classifier.train_mnist_classifier = train
+print(classifier.mnist_classifier(cache_dir=sys.argv[1]).test_accuracy)
+"""
+
+
+def test_two_processes_share_one_classifier_training(tmp_path):
+    # pytest-xdist workers (or two runs) on a fresh machine: one trains and
+    # caches, the other waits for its lock and loads the cache.
+    from conftest import finish, start_python
+
+    script = tmp_path / "train_twice.py"  # not concurrent.py: that would shadow the standard library
+    script.write_text(CONCURRENT_CLASSIFIER)
+    trainings = tmp_path / "trainings.txt"
+    processes = [
+        start_python([str(script), str(tmp_path / "cache"), str(trainings)], stdout=-1, stderr=-1, text=True)
+        for _ in range(2)
+    ]
+    outputs = finish(processes, timeout=300)
+    assert [float(out.strip().splitlines()[-1]) for out in outputs] == [0.995, 0.995]
+    assert len(trainings.read_text().split()) == 1
+    assert sorted(os.listdir(tmp_path / "cache")) == [
+        "mnist_classifier.json", "mnist_classifier.keras", "mnist_classifier.lock"
+    ]

@@ -1,5 +1,7 @@
 """The project's MNIST classifier: trained once per machine, then cached."""
 
+import contextlib
+import fcntl
 import json
 import os
 
@@ -94,24 +96,50 @@ def mnist_classifier(cache_dir=None, data_dir=None):
     cache_dir = cache_dir or default_cache_dir()
     path = os.path.join(cache_dir, CACHE_FILE)
     report = os.path.join(cache_dir, "mnist_classifier.json")
-    if os.path.exists(path) and os.path.exists(report):
+
+    def cached():
+        if not (os.path.exists(path) and os.path.exists(report)):
+            return None
         model = keras.saving.load_model(path)
         with open(report) as f:
             model.test_accuracy = json.load(f)["test_accuracy"]
         return model
-    model, accuracy = train_mnist_classifier(data_dir)
-    if accuracy < MIN_TEST_ACCURACY:
-        raise RuntimeError(
-            f"The MNIST classifier reached {accuracy:.4f} test accuracy, below "
-            f"{MIN_TEST_ACCURACY}; it was not cached."
-        )
+
+    model = cached()
+    if model is not None:
+        return model
     os.makedirs(cache_dir, exist_ok=True)
-    # Model first, then the report that marks the cache complete; each is
-    # written beside its place and renamed, so a kill leaves no half file.
-    model.save(f"{path}.partial.keras")
-    os.replace(f"{path}.partial.keras", path)
-    with open(f"{report}.partial", "w") as f:
-        json.dump({"test_accuracy": accuracy}, f)
-    os.replace(f"{report}.partial", report)
+    # One process trains; others (two runs, pytest-xdist workers) wait for
+    # the lock, then load what it cached.
+    with _locked(os.path.join(cache_dir, "mnist_classifier.lock")):
+        model = cached()
+        if model is not None:
+            return model
+        model, accuracy = train_mnist_classifier(data_dir)
+        if accuracy < MIN_TEST_ACCURACY:
+            raise RuntimeError(
+                f"The MNIST classifier reached {accuracy:.4f} test accuracy, below "
+                f"{MIN_TEST_ACCURACY}; it was not cached."
+            )
+        # Model first, then the report that marks the cache complete; each is
+        # written beside its place and renamed, so a kill leaves no half file.
+        model.save(f"{path}.partial.keras")
+        os.replace(f"{path}.partial.keras", path)
+        with open(f"{report}.partial", "w") as f:
+            json.dump({"test_accuracy": accuracy}, f)
+        os.replace(f"{report}.partial", report)
     model.test_accuracy = accuracy
     return model
+
+
+@contextlib.contextmanager
+def _locked(path):
+    """An exclusive advisory lock on `path` (created if absent), held for
+    the block; released when the process dies, so a killed trainer blocks
+    no one."""
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
