@@ -101,3 +101,22 @@ def test_export_replaces_an_earlier_export_whole(tmp_path):
     z = tf.zeros((2, 4))
     served = tf.saved_model.load(str(path)).signatures["serving_default"](z=z)["images"]
     np.testing.assert_allclose(served, second.generator(z, training=False), atol=1e-6)
+
+
+def test_a_generator_of_points_exports_unscaled_samples(tmp_path):
+    # A 2-D mixture's generator (experiments/mixtures.py): points far outside
+    # [-1, 1] come back as they are, under "samples", with no uint8 copy.
+    keras.utils.set_random_seed(0)
+    z = keras.Input((2,))
+    generator = keras.Model(z, keras.layers.Dense(2, kernel_initializer=keras.initializers.Constant(3.0))(z))
+    discriminator = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    gan = keras_gan.GAN(generator, discriminator, seed=0)
+    path = keras_gan.export.export_generator(gan, tmp_path / "generator")
+    loaded = tf.saved_model.load(path)
+    points = np.array([[1.0, 2.0], [-1.0, 0.5]], "float32")
+    served = loaded.signatures["serving_default"](z=tf.constant(points))
+    assert sorted(served) == ["samples"]
+    # Dense with every weight 3 and bias 0: each output is 3 (z_1 + z_2).
+    np.testing.assert_allclose(served["samples"], [[9.0, 9.0], [-1.5, -1.5]], rtol=1e-6)
+    sampled = loaded.signatures["sample"](num_samples=tf.constant(4), seed=tf.constant(3))["samples"]
+    np.testing.assert_allclose(sampled, gan.generate(4, seed=3).numpy(), rtol=1e-6)
