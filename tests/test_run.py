@@ -115,7 +115,7 @@ def test_sgd_with_the_2014_momentum_ramp_and_decaying_rate_from_flags():
         # 0.1 / 1.000004 ** 10 ** 6 = 0.1 * exp(-10 ** 6 * log 1.000004) = 0.0018316 (by hand: exp(-3.999992)).
         assert float(schedule(10**6)) == pytest.approx(0.1 * 2.718281828 ** -3.999992, rel=1e-5)
         assert float(schedule(10**8)) == pytest.approx(1e-6)  # the floor
-    ramps = [c for c in trainer.run_callbacks(config, None, None, chief=False, resume=False)
+    ramps = [c for c in trainer.run_callbacks(config, [], None, chief=False, resume=False)
              if isinstance(c, callbacks.MomentumRamp)]
     assert [(r.final_momentum, r.start, r.saturate) for r in ramps] == [(0.7, 1, 250)]
     assert cli.resolve(["--optimizer", "sgd"])[0]["final_momentum"] is None  # constant momentum unless asked

@@ -274,7 +274,8 @@ def test_eval_every_writes_metrics_their_plot_and_the_best_export(mnist_data_dir
     and history.csv, metrics.jsonl, metrics.png, and best/ holding the
     evaluation with the lowest distance."""
     run = tmp_path / "run"
-    flags = ["--epochs", "3", "--output-dir", str(run), *TINY, "--eval-every", "1", "--eval-samples", "300"]
+    flags = ["--epochs", "3", "--output-dir", str(run), *TINY, "--eval-every", "1", "--eval-samples", "300",
+             "--overfitting-every", "1"]
     result = run_python(["train.py", *flags])
     assert result.returncode == 0, result.stderr[-3000:]
     records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
@@ -284,6 +285,14 @@ def test_eval_every_writes_metrics_their_plot_and_the_best_export(mnist_data_dir
     with open(run / "history.csv") as f:
         logged = [float(row["fcd300_test"]) for row in csv.DictReader(f)]
     assert logged == pytest.approx([r["metrics"]["fcd300_test"] for r in records], rel=1e-6)
+    # --overfitting-every 1: D on 1,000 training images beside 1,000 test images, every epoch.
+    with open(run / "history.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 3
+    for row in rows:
+        train, held_out = float(row["d_logit_train"]), float(row["d_logit_held_out"])
+        assert float(row["d_logit_gap"]) == pytest.approx(train - held_out, abs=1e-6)
+        assert -1 <= float(row["r_t_train"]) <= 1 and -1 <= float(row["r_t_held_out"]) <= 1
     best = json.loads((run / "best.json").read_text())
     assert best["metrics"]["fcd300_test"] == min(logged)
     assert (run / "best" / "saved_model.pb").exists()
@@ -313,7 +322,19 @@ def test_bad_evaluation_flags_fail_before_anything_is_written(mnist_data_dir, tm
     status, stderr = in_process([*run, "--eval-every", "1", "--eval-features", "fid_inception",
                                  "--fid-weights", str(tmp_path / "missing.weights.h5")], capsys)
     assert status == 1 and "argument `fid_weights`. Expected a file" in stderr
+    status, stderr = in_process([*run, "--overfitting-every", "0"], capsys)
+    assert status == 2 and "--overfitting-every" in stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_overfitting_needs_a_tfds_dataset_for_its_held_out_images(tmp_path):
+    import argparse
+
+    from keras_gan.run import build
+
+    config = argparse.Namespace(overfitting_every=1, dataset=str(tmp_path))
+    with pytest.raises(ValueError, match="--overfitting-every. Expected a TFDS dataset"):
+        build.discriminator_overfitting(config)
 
 
 def test_bad_flags_fail_before_anything_is_written(tmp_path, capsys):

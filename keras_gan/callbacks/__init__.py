@@ -4,7 +4,8 @@
 summaries; `ForPlayer` points Keras's learning-rate callbacks at one player's
 optimizer; `BackupAndRestore` is Keras's, mid-epoch, on SIGTERM, verified and
 never the only copy; `MomentumRamp` the 2014 recipe's momentum schedule; `QualityMetrics` the
-Frechet distance and KID while training.
+Frechet distance and KID while training; `DiscriminatorOverfitting` D's outputs on its training images
+beside held-out real ones.
 """
 
 from keras_gan.callbacks.backup_and_restore import BackupAndRestore
@@ -13,6 +14,7 @@ from keras_gan.callbacks.backup_and_restore import Preempted
 from keras_gan.callbacks.for_player import ForPlayer
 from keras_gan.callbacks.latent_interpolation import LatentInterpolation
 from keras_gan.callbacks.momentum_ramp import MomentumRamp
+from keras_gan.callbacks.overfitting import DiscriminatorOverfitting
 from keras_gan.callbacks.quality_metrics import QualityMetrics
 from keras_gan.callbacks.sample_grid import SampleGrid
 from keras_gan.callbacks.sample_grid import TranslationGrid

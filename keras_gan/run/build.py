@@ -8,6 +8,8 @@ anything is written.
 
 import os
 
+import numpy as np
+
 import keras
 
 from keras_gan import architectures
@@ -198,6 +200,36 @@ def quality_metrics(config, image_shape, verbose=1):
         best_export_dir=os.path.join(config.output_dir, "best"),
         data_dir=config.data_dir,
         verbose=verbose,
+    )
+
+
+OVERFITTING_IMAGES = 1000
+
+
+def discriminator_overfitting(config):
+    """The `DiscriminatorOverfitting` callback of `overfitting_every`, or
+    None: the first 1,000 images of `split` (unshuffled) beside the first
+    1,000 of `eval_split`; raises before anything is written for a folder."""
+    if config.overfitting_every is None:
+        return None
+    if os.path.isdir(config.dataset):
+        raise ValueError("Invalid value for --overfitting-every. Expected a TFDS dataset, whose --eval-split holds "
+                         f"the held-out images. Received: the folder {config.dataset!r}")
+
+    def first_images(split):
+        loaded = data.load_tfds(
+            config.dataset, split=split, batch_size=1, shuffle=False, data_dir=config.data_dir,
+            image_size=config.image_size, label_key="label" if config.conditional else None,
+        ).take(OVERFITTING_IMAGES)
+        if config.conditional:
+            pairs = list(loaded.as_numpy_iterator())
+            return np.concatenate([x for x, _ in pairs]), np.concatenate([y for _, y in pairs])
+        return np.concatenate(list(loaded.as_numpy_iterator())), None
+
+    (train, train_labels), (held_out, held_out_labels) = first_images(config.split), first_images(config.eval_split)
+    return callbacks.DiscriminatorOverfitting(
+        train, held_out, train_labels=train_labels, held_out_labels=held_out_labels,
+        every_epochs=config.overfitting_every, seed=config.seed,
     )
 
 

@@ -217,6 +217,9 @@ OPTIONS = (
          "auto: classifier for 28x28x1 images, else fid_inception", choices=EVAL_FEATURES),
     flag("fid_weights", None, "the FID Inception weights converted by python -m keras_gan.evaluation.fid_inception "
          "(a .weights.h5 file)"),
+    flag("overfitting_every", None, "every N epochs, D's mean logit and r_t on 1,000 training images beside 1,000 "
+         "of --eval-split that D never sees (d_logit_gap grows as D memorises; TFDS datasets), into the logs and "
+         "history.csv (default: off)", type=positive_int, metavar="N"),
     flag("fid_resize", "legacy_tf", "FID's resize to 299x299 (legacy_tf: TF's original bilinear)",
          choices=fid_inception.RESIZE_MODES),
 )

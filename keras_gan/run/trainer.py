@@ -52,6 +52,7 @@ def train(config, resume, verbose=1):
         with strategy.scope():
             gan = build.build_gan(args, tuple(images.shape[1:]), num_classes, target_shape=targets)
         quality = build.quality_metrics(args, tuple(images.shape[1:]), verbose=int(verbose > 0))
+        overfitting = build.discriminator_overfitting(args)
     except (ValueError, FileNotFoundError, RuntimeError) as error:
         sys.exit(f"error: {error}")  # before anything is written
     if args.conditional:
@@ -82,7 +83,8 @@ def train(config, resume, verbose=1):
             write_skipped(os.path.join(directory, "skipped_files.txt"), skipped)
         keep_finished_epochs(history_csv, done)
     pairs = next(iter(dataset.take(1))) if args.targets is not None else None
-    callbacks = run_callbacks(args, quality, class_names if num_classes else None, chief, resume, pairs)
+    measures = [callback for callback in (quality, overfitting) if callback is not None]
+    callbacks = run_callbacks(args, measures, class_names if num_classes else None, chief, resume, pairs)
 
     # Each fit reads a dataset of its own (tf.data keeps its reshuffling
     # state in the dataset object): the one built above, then new ones.
@@ -116,16 +118,17 @@ def train(config, resume, verbose=1):
     print(f"Wrote {directory}: {', '.join(sorted(os.listdir(directory)))}")
 
 
-def run_callbacks(args, quality, class_names, chief, resume, pairs=None):
-    """The run's callbacks, in order: quality first (the ones after it see
-    its metrics), grids, then what only the chief writes. `pairs`:
+def run_callbacks(args, measures, class_names, chief, resume, pairs=None):
+    """The run's callbacks, in order: `measures` first (quality metrics, D's
+    overfitting: the ones after them see what they log), grids, then what
+    only the chief writes. `pairs`:
     (inputs, targets) of an image-to-image run, whose first 8 make its
     grids."""
     directory = args.output_dir
     # Conditional: a row of 8 per class (ConditionalGAN.generate's labels).
     grid = {"num_samples": 8 * len(class_names), "num_rows": len(class_names)} if class_names else {}
     labelled = {"row_labels": class_names} if class_names else {}
-    callbacks = [quality] if quality else []
+    callbacks = list(measures)
     if args.final_momentum is not None:
         callbacks.append(gan_callbacks.MomentumRamp(args.final_momentum, saturate=args.momentum_saturate))
     if pairs is not None:
