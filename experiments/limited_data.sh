@@ -4,11 +4,17 @@
 # cutout at p = 1) and with ADA's adaptive p, against the full training set
 # as the reference; every run 2,000 generator updates of minibatch 64
 # (10 epochs of 200 steps, the small splits repeated), then the project's
-# classifier-feature metrics on 10,000 samples against the test set.
-#   bash experiments/limited_data.sh [OUTPUT_ROOT]   (default: runs/limited_data)
+# classifier-feature metrics on 10,000 samples against the test set. Every
+# epoch, D's mean logit and r_t on 1,000 training images beside 1,000 test
+# images go into each run's history.csv (--overfitting-every 1).
+#   bash experiments/limited_data.sh [OUTPUT_ROOT [EPOCHS]]
+#   (default: $KERAS_GAN_RUNS/limited_data, KERAS_GAN_RUNS defaulting to
+#   ~/keras_gan_runs; 10 epochs of 200 updates. An interrupted run
+#   continues when the same command runs again.)
 set -euo pipefail
-root="${1:-runs/limited_data}"
-common=(--batch-size 64 --epochs 10 --steps-per-epoch 200 --verbose 2)
+root="${1:-${KERAS_GAN_RUNS:-$HOME/keras_gan_runs}/limited_data}"
+epochs="${2:-10}"
+common=(--batch-size 64 --epochs "$epochs" --steps-per-epoch 200 --overfitting-every 1 --verbose 2)
 
 run() {
   local name="$1"; shift
