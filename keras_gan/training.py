@@ -85,6 +85,8 @@ def fit_resumable(gan, dataset, epochs, backup, steps_per_epoch=None, callbacks=
         # The rest of a mid-epoch backup's epoch.
         run(epoch, epoch + 1, steps_per_epoch - batch, epoch * steps_per_epoch + batch)
         epoch += 1
+        if gan.stop_training:  # a callback (e.g. StopWhenNoBetter) ended the run
+            return history
     if epoch < epochs:
         run(epoch, epochs, steps_per_epoch, epoch * steps_per_epoch)
     return history

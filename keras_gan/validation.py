@@ -11,7 +11,7 @@ def check_positive_int(name, value, meaning="", minimum=1):
         name: the argument's name, for the message.
         value: the value received.
         meaning: optional words on what the int counts, for the message.
-        minimum: int >= 1, the smallest value allowed.
+        minimum: int, the smallest value allowed (default 1).
 
     Raises:
         ValueError: otherwise.

@@ -324,6 +324,10 @@ def test_bad_evaluation_flags_fail_before_anything_is_written(mnist_data_dir, tm
     assert status == 1 and "argument `fid_weights`. Expected a file" in stderr
     status, stderr = in_process([*run, "--overfitting-every", "0"], capsys)
     assert status == 2 and "--overfitting-every" in stderr
+    status, stderr = in_process([*run, "--patience", "3"], capsys)
+    assert status == 1 and "--patience. Expected it with --eval-every" in stderr
+    status, stderr = in_process([*run, "--min-epochs", "30"], capsys)
+    assert status == 1 and "--min-epochs. Expected it with --patience" in stderr
     assert not (tmp_path / "run").exists()
 
 

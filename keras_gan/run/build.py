@@ -203,6 +203,20 @@ def quality_metrics(config, image_shape, verbose=1):
     )
 
 
+def stop_when_no_better(config, quality):
+    """The `StopWhenNoBetter` callback of `patience`, or None; raises
+    without `eval_every` (nothing to watch) and for `min_epochs` alone."""
+    if config.patience is None:
+        if config.min_epochs:
+            raise ValueError(f"Invalid value for --min-epochs. Expected it with --patience. "
+                             f"Received: --min-epochs {config.min_epochs} without --patience")
+        return None
+    if quality is None:
+        raise ValueError("Invalid value for --patience. Expected it with --eval-every (the Frechet distance it "
+                         f"watches). Received: --patience {config.patience} without --eval-every")
+    return callbacks.StopWhenNoBetter(quality, config.patience, config.min_epochs)
+
+
 OVERFITTING_IMAGES = 1000
 
 

@@ -34,6 +34,13 @@ def positive_int(text):
     return value
 
 
+def non_negative_int(text):
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an int >= 0, received {text}")
+    return value
+
+
 def positive_float(text):
     value = float(text)
     if not value > 0:
@@ -211,6 +218,10 @@ OPTIONS = (
          "against the dataset's --eval-split, into the logs, metrics.jsonl, metrics.png and best/ (default: off)",
          type=positive_int, metavar="N"),
     flag("eval_samples", 10000, "images per evaluation", type=positive_int),
+    flag("patience", None, "with --eval-every: stop when the last N evaluations are all above the lowest Frechet "
+         "distance so far (and at least --min-epochs are done); a resumed run keeps counting (default: off)",
+         type=positive_int, metavar="N"),
+    flag("min_epochs", 0, "with --patience: epochs before training may stop", type=non_negative_int, metavar="N"),
     flag("eval_split", "test", "the reference split of a TFDS dataset"),
     flag("eval_features", "auto", "feature network: classifier (the MNIST classifier; fcd/kcd), fid_inception "
          "(FID's network, needs --fid-weights; fid/kid), inception_imagenet (Keras's ImageNet weights, not FID's); "
@@ -228,7 +239,7 @@ DEFAULTS = {option.name: option.default for option in OPTIONS}
 # data are, what is written beside the run, and how the step is carried out
 # (the same update).
 MAY_CHANGE = (
-    "epochs", "data_dir", "tensorboard", "save_every", "backup_every", "strategy", "jit_compile", "deterministic",
+    "epochs", "patience", "min_epochs", "data_dir", "tensorboard", "save_every", "backup_every", "strategy", "jit_compile", "deterministic",
     "fid_weights",
 )
 # Derived from the data, not chosen: recorded in config.json.

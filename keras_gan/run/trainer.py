@@ -53,6 +53,7 @@ def train(config, resume, verbose=1):
             gan = build.build_gan(args, tuple(images.shape[1:]), num_classes, target_shape=targets)
         quality = build.quality_metrics(args, tuple(images.shape[1:]), verbose=int(verbose > 0))
         overfitting = build.discriminator_overfitting(args)
+        stopping = build.stop_when_no_better(args, quality)
     except (ValueError, FileNotFoundError, RuntimeError) as error:
         sys.exit(f"error: {error}")  # before anything is written
     if args.conditional:
@@ -83,7 +84,7 @@ def train(config, resume, verbose=1):
             write_skipped(os.path.join(directory, "skipped_files.txt"), skipped)
         keep_finished_epochs(history_csv, done)
     pairs = next(iter(dataset.take(1))) if args.targets is not None else None
-    measures = [callback for callback in (quality, overfitting) if callback is not None]
+    measures = [callback for callback in (quality, overfitting, stopping) if callback is not None]
     callbacks = run_callbacks(args, measures, class_names if num_classes else None, chief, resume, pairs)
 
     # Each fit reads a dataset of its own (tf.data keeps its reshuffling
@@ -107,6 +108,9 @@ def train(config, resume, verbose=1):
         verbose=verbose,
         shuffle=False,  # the dataset shuffles itself
     )
+    if stopping and stopping.stopped_epoch:
+        print(f"Stopped after epoch {stopping.stopped_epoch}: none of the last {args.patience} evaluations "
+              f"reached the lowest {quality.frechet_name} so far (--patience).")
     if not chief:
         return
     export.export_generator(gan, os.path.join(directory, "generator"))
@@ -120,7 +124,7 @@ def train(config, resume, verbose=1):
 
 def run_callbacks(args, measures, class_names, chief, resume, pairs=None):
     """The run's callbacks, in order: `measures` first (quality metrics, D's
-    overfitting: the ones after them see what they log), grids, then what
+    overfitting, early stopping: the ones after them see what they log), grids, then what
     only the chief writes. `pairs`:
     (inputs, targets) of an image-to-image run, whose first 8 make its
     grids."""
