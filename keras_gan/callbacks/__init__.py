@@ -4,8 +4,8 @@
 summaries; `ForPlayer` points Keras's learning-rate callbacks at one player's
 optimizer; `BackupAndRestore` is Keras's, mid-epoch, on SIGTERM, verified and
 never the only copy; `MomentumRamp` the 2014 recipe's momentum schedule; `QualityMetrics` the
-Frechet distance and KID while training, `StopWhenNoBetter` early stopping on it that survives a resume; `DiscriminatorOverfitting` D's outputs on its training images
-beside held-out real ones.
+Frechet distance and KID while training, `StopWhenNoBetter` early stopping on it that survives a
+resume; `DiscriminatorOverfitting` D's outputs on its training images beside held-out real ones.
 """
 
 from keras_gan.callbacks.backup_and_restore import BackupAndRestore

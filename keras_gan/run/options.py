@@ -239,8 +239,8 @@ DEFAULTS = {option.name: option.default for option in OPTIONS}
 # data are, what is written beside the run, and how the step is carried out
 # (the same update).
 MAY_CHANGE = (
-    "epochs", "patience", "min_epochs", "data_dir", "tensorboard", "save_every", "backup_every", "strategy", "jit_compile", "deterministic",
-    "fid_weights",
+    "epochs", "patience", "min_epochs", "data_dir", "tensorboard", "save_every", "backup_every", "strategy",
+    "jit_compile", "deterministic", "fid_weights",
 )
 # Derived from the data, not chosen: recorded in config.json.
 DERIVED = ("class_names",)
