@@ -8,9 +8,8 @@ anything is written.
 
 import os
 
-import numpy as np
-
 import keras
+import numpy as np
 
 from keras_gan import architectures
 from keras_gan import augment
