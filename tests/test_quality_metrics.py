@@ -311,3 +311,24 @@ def test_bad_arguments_raise_on_construction(tmp_path, kwargs, error, message):
     with pytest.raises(error, match=None) as raised:
         quality_metrics(tmp_path, **kwargs)
     assert message in str(raised.value)
+
+
+def test_training_seconds_exclude_evaluations_and_add_up_over_a_resume(tmp_path, monkeypatch):
+    # A clock that advances by one second per reading: each evaluation reads
+    # it three times (start, its duration, the restart of the training clock).
+    from keras_gan.callbacks import quality_metrics as module
+
+    ticks = iter(range(1000))
+    monkeypatch.setattr(module, "time", types.SimpleNamespace(perf_counter=lambda: float(next(ticks))))
+    gan = tiny_gan()
+    data = np.random.default_rng(1).uniform(-1, 1, (16, SIDE, SIDE, 1)).astype("float32")
+    jsonl = str(tmp_path / "metrics.jsonl")
+    gan.fit(data, batch_size=8, epochs=2, verbose=0, callbacks=[quality_metrics(tmp_path, jsonl_path=jsonl)])
+    # Start at 0; evaluation 1 starts at 1 (1 s trained), lasts 2 - 1, restarts the clock at 3;
+    # evaluation 2 starts at 4: 1 + 1 s.
+    # The same run continued by a new session (a new callback reads the records back): clock 6 -> 7.
+    gan.fit(data, batch_size=8, epochs=3, initial_epoch=2, verbose=0,
+            callbacks=[quality_metrics(tmp_path, jsonl_path=jsonl)])
+    records = [json.loads(line) for line in open(jsonl)]
+    assert [r["training_seconds"] for r in records] == [1.0, 2.0, 3.0]
+    assert [r["seconds"] for r in records] == [1.0, 1.0, 1.0]

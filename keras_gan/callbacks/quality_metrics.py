@@ -38,7 +38,10 @@ class QualityMetrics(keras.callbacks.Callback):
     the latest evaluation.
 
     Each evaluation is also kept in `records` (step, epoch, images seen,
-    metrics, seconds it took); with `jsonl_path`, appended to that file as
+    metrics, seconds it took, and `training_seconds`: the wall-clock time
+    of training so far, evaluations excluded, summed over the sessions of a
+    resumed run; the updates of an interrupted session after its last
+    evaluation are not counted); with `jsonl_path`, appended to that file as
     one JSON object per line. With `best_export_dir`, the generator of the
     evaluation with the lowest Frechet distance so far is exported there
     (`keras_gan.export.export_generator`), with `<best_export_dir>.json`
@@ -171,6 +174,7 @@ class QualityMetrics(keras.callbacks.Callback):
             with open(self.jsonl_path, "w") as f:
                 f.writelines(json.dumps(r) + "\n" for r in self.records)
         self._next_step = (step // self.every_steps + 1) * self.every_steps if self.every_steps else None
+        self._clock = time.perf_counter()  # training time since the last evaluation or this start
 
     def _read_records(self):
         if not self.jsonl_path or not os.path.exists(self.jsonl_path):
@@ -209,11 +213,14 @@ class QualityMetrics(keras.callbacks.Callback):
     def evaluate(self, epoch):
         """Draws the samples, computes, records and (chief) writes; returns the metrics."""
         start = time.perf_counter()
+        trained = self.records[-1].get("training_seconds", 0.0) if self.records else 0.0
+        trained += start - self._clock
         images = self.model.generate(self.num_samples, seed=self.seed, batch_size=self.batch_size)
         metrics = self.compute(images.numpy())
         step = self._step()
         record = {"step": step, "epoch": epoch, "metrics": metrics, "seconds": round(time.perf_counter() - start, 2),
-                  "num_samples": self.num_samples, "features": self.features, "reference": self._reference["protocol"]}
+                  "training_seconds": round(trained, 2), "num_samples": self.num_samples, "features": self.features,
+                  "reference": self._reference["protocol"]}
         if self.images_per_step:
             record["images_seen"] = step * self.images_per_step
         best = min((r["metrics"][self.frechet_name] for r in self.records), default=np.inf)
@@ -231,4 +238,5 @@ class QualityMetrics(keras.callbacks.Callback):
         if self.verbose:
             shown = ", ".join(f"{name} {value:.4g}" for name, value in metrics.items())
             print(f"\nQualityMetrics at step {step}: {shown} ({record['seconds']:.1f} s)", flush=True)
+        self._clock = time.perf_counter()
         return metrics
