@@ -6,7 +6,10 @@
 # (10 epochs of 200 steps, the small splits repeated), then the project's
 # classifier-feature metrics on 10,000 samples against the test set. Every
 # epoch, D's mean logit and r_t on 1,000 training images beside 1,000 test
-# images go into each run's history.csv (--overfitting-every 1).
+# images go into each run's history.csv (--overfitting-every 1), and 20
+# times per run fcd10k_test (--eval-every); then
+#   python experiments/limited_data_report.py ROOT
+# draws both against the updates.
 #   bash experiments/limited_data.sh [OUTPUT_ROOT [EPOCHS]]
 #   (default: $KERAS_GAN_RUNS/limited_data, KERAS_GAN_RUNS defaulting to
 #   ~/keras_gan_runs; 10 epochs of 200 updates. An interrupted run
@@ -14,7 +17,9 @@
 set -euo pipefail
 root="${1:-${KERAS_GAN_RUNS:-$HOME/keras_gan_runs}/limited_data}"
 epochs="${2:-10}"
-common=(--batch-size 64 --epochs "$epochs" --steps-per-epoch 200 --overfitting-every 1 --verbose 2)
+every=$(( epochs / 20 > 0 ? epochs / 20 : 1 ))
+common=(--batch-size 64 --epochs "$epochs" --steps-per-epoch 200 --overfitting-every 1 --eval-every "$every"
+        --verbose 2)
 
 run() {
   local name="$1"; shift
