@@ -34,8 +34,9 @@ def read_run(run_dir, steps_per_epoch):
     if os.path.exists(history):
         with open(history) as f:
             for row in csv.DictReader(f):
-                if row.get("d_logit_gap") not in (None, ""):
-                    gap.append(((int(row["epoch"]) + 1) * steps_per_epoch, float(row["d_logit_gap"])))
+                value = float(row.get("d_logit_gap") or "nan")
+                if value == value:  # NaN: an epoch without a measurement
+                    gap.append(((int(row["epoch"]) + 1) * steps_per_epoch, value))
     metrics = os.path.join(run_dir, "metrics.jsonl")
     if os.path.exists(metrics):
         with open(metrics) as f:

@@ -24,7 +24,7 @@ def write_run(directory, gaps, distances):
 
 def test_the_summary_by_hand(tmp_path):
     write_run(tmp_path / "n500_none", [0.1, 0.8, 2.5], [(200, 50.0), (400, 30.0), (600, 45.0)])
-    write_run(tmp_path / "n500_ada", [0.0, 0.1, 0.2], [(200, 52.0), (400, 35.0), (600, 28.0)])
+    write_run(tmp_path / "n500_ada", [0.0, "nan", 0.2], [(200, 52.0), (400, 35.0), (600, 28.0)])
     report.main([str(tmp_path)])
     rows = {row["run"]: row for row in json.loads((tmp_path / "limited_data.json").read_text())}
     assert rows["n500_none"] == {"run": "n500_none", "last_gap": 2.5, "lowest": 30.0, "lowest_at_update": 400,

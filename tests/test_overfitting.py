@@ -46,12 +46,19 @@ def test_logs_the_mean_logits_gap_and_r_t_computed_by_hand():
     assert history["r_t_held_out"] == [0.0, 0.0]
 
 
-def test_every_epochs_logs_only_those_epochs():
+def test_every_epochs_measures_those_epochs_and_logs_nan_between(tmp_path):
     gan = fixed_gan()
     callback = keras_gan.callbacks.DiscriminatorOverfitting(images(0.5), images(0.1), every_epochs=2)
-    history = gan.fit(images(0.0, 0.0), epochs=4, batch_size=2, verbose=0, callbacks=[callback]).history
-    assert len(history["d_loss"]) == 4
-    assert history["d_logit_gap"] == pytest.approx([0.4, 0.4])  # epochs 2 and 4 only
+    csv_logger = keras.callbacks.CSVLogger(str(tmp_path / "history.csv"))
+    history = gan.fit(images(0.0, 0.0), epochs=4, batch_size=2, verbose=0, callbacks=[callback, csv_logger]).history
+    for name in callback.NAMES:
+        assert len(history[name]) == 4 and np.isnan(history[name][0]) and np.isnan(history[name][2]), name
+    assert history["d_logit_gap"][1] == pytest.approx(0.4) and history["d_logit_gap"][3] == pytest.approx(0.4)
+    # CSVLogger fixes its columns at the first epoch: the measured epochs are in the file.
+    rows = (tmp_path / "history.csv").read_text().splitlines()
+    gap = rows[0].split(",").index("d_logit_gap")
+    values = [float(row.split(",")[gap]) for row in rows[1:]]
+    assert np.isnan(values[0]) and values[1::2] == pytest.approx([0.4, 0.4])
 
 
 def test_packs_of_two_are_scored_together_and_sets_cut_to_whole_packs():

@@ -28,7 +28,9 @@ class DiscriminatorOverfitting(keras.callbacks.Callback):
     - `r_t_train`, `r_t_held_out`: E[sign(D(x))] on each real set (ADA's
       r_t; 0 when D cannot tell real from generated, 1 when it is sure).
 
-    Epochs it skips log nothing. For a `ConditionalGAN`, give each set's
+    The epochs it skips log NaN under the same names, so that every epoch
+    has them (`CSVLogger` fixes its columns at the first epoch). For a
+    `ConditionalGAN`, give each set's
     labels. With packing (`pack` m > 1), D scores packs of m images of a
     set; each set is cut to a multiple of m.
 
@@ -116,8 +118,13 @@ class DiscriminatorOverfitting(keras.callbacks.Callback):
                     f"Received: {len(images)}"
                 )
 
+    NAMES = ("d_logit_train", "d_logit_held_out", "d_logit_fake", "d_logit_gap", "r_t_train", "r_t_held_out")
+
     def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every_epochs or logs is None:
+        if logs is None:
+            return
+        if (epoch + 1) % self.every_epochs:
+            logs.update({name: float("nan") for name in self.NAMES})
             return
         gan = self.model
         (train, train_labels), (held_out, held_out_labels) = self.sets["train"], self.sets["held_out"]
