@@ -148,3 +148,21 @@ def test_load_weights_names_a_damaged_file(tmp_path):
     damage(tmp_path / "gan.keras", "truncated")
     with pytest.raises(ValueError, match="gan.keras"):  # Keras's own message names it
         keras.saving.load_model(tmp_path / "gan.keras")
+
+
+class StopAtEpochEnd(keras.callbacks.Callback):
+    """Stops training at the end of its first epoch, as StopWhenNoBetter does."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.model.stop_training = True
+
+
+def test_a_callback_that_stops_the_rest_of_a_resumed_epoch_ends_the_run(tmp_path):
+    # Resumed mid-epoch, fit_resumable runs the epoch's rest as one fit, then
+    # the remaining epochs as a second: a stop in the first ends the run.
+    backup_dir = tmp_path / "backup"
+    with pytest.raises(KeyboardInterrupt):
+        run(backup_dir, [Kill(13)])  # the last backup after step 12, in epoch 2
+    gan, history = run(backup_dir, [StopAtEpochEnd()])
+    assert int(gan.g_optimizer.iterations.numpy()) == 2 * STEPS  # epoch 2's end, no epoch 3
+    assert len(history["d_loss"]) == 1
