@@ -15,6 +15,8 @@ def fit_resumable(gan, dataset, epochs, backup, steps_per_epoch=None, callbacks=
     taken in the middle of an epoch, the rest of that epoch runs first, as
     one `fit` call of the remaining steps whose metrics continue from the
     backup's running means; then the remaining epochs, in a second `fit`.
+    A callback that sets `model.stop_training` (e.g.
+    `keras_gan.callbacks.StopWhenNoBetter`) ends the run in either.
 
     Give `dataset` as a function that builds it: each `fit` then reads a
     dataset of its own. tf.data's reshuffling keeps its state in the dataset
