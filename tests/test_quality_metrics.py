@@ -332,3 +332,52 @@ def test_training_seconds_exclude_evaluations_and_add_up_over_a_resume(tmp_path,
     records = [json.loads(line) for line in open(jsonl)]
     assert [r["training_seconds"] for r in records] == [1.0, 2.0, 3.0]
     assert [r["seconds"] for r in records] == [1.0, 1.0, 1.0]
+
+
+SAME_REFERENCE_TWICE = """
+import glob, os, sys, time
+import numpy as np
+from keras_gan.evaluation import reference
+
+folder, cache, barrier = sys.argv[1:4]
+open(os.path.join(barrier, str(os.getpid())), "w").close()
+while len(os.listdir(barrier)) < 2:  # both processes compute at once
+    time.sleep(0.05)
+save = reference.np.savez
+
+def slow_savez(*args, **kwargs):  # widen the window between write and rename
+    save(*args, **kwargs)
+    time.sleep(2)
+
+reference.np.savez = slow_savez
+
+class Flatten:
+    dimension = 16
+    def __call__(self, images, training=False):
+        return np.asarray(images).reshape(len(images), -1)
+
+stats = reference.reference_statistics(folder, features="classifier", count=30, cache_dir=cache, model=Flatten())
+print(float(stats["mean"].sum()))
+"""
+
+
+def test_two_processes_computing_one_reference_both_succeed(tmp_path):
+    # Multi-worker training on one machine, or pytest-xdist workers: each
+    # writes the cache under a name of its own and renames it.
+    from conftest import finish, start_python
+
+    folder = tmp_path / "images"
+    pixels = write_folder(folder, 40)
+    (tmp_path / "barrier").mkdir()
+    script = tmp_path / "same_reference.py"
+    script.write_text(SAME_REFERENCE_TWICE)
+    processes = [
+        start_python([str(script), str(folder), str(tmp_path / "cache"), str(tmp_path / "barrier")],
+                     stdout=-1, stderr=-1, text=True)
+        for _ in range(2)
+    ]
+    outputs = finish(processes, timeout=300)
+    expected = float(pixels[:30].reshape(30, -1).mean(axis=0).sum())
+    assert [float(out.strip().splitlines()[-1]) for out in outputs] == pytest.approx([expected, expected], abs=1e-5)
+    files = os.listdir(tmp_path / "cache" / "reference_statistics")
+    assert len(files) == 1 and files[0].endswith(".npz") and "partial" not in files[0]

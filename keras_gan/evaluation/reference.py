@@ -202,7 +202,10 @@ def reference_statistics(
     # A folder may hold fewer images than asked.
     stats = {"mean": mean, "covariance": covariance, "count": len(values), "features": values.astype(np.float32)}
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    partial = f"{path}.partial.npz"  # written whole, then renamed: never half a file
+    # Written whole, then renamed: never half a file. The name is this
+    # process's: workers of one machine (multi-worker training, pytest-xdist)
+    # may compute the same reference at once; each renames its own copy.
+    partial = f"{path}.{os.getpid()}.partial.npz"
     np.savez(partial, **stats, protocol=json.dumps(protocol))
     os.replace(partial, path)
     return {**stats, "protocol": protocol, "path": path, "computed": True}
