@@ -203,6 +203,27 @@ def test_reference_is_computed_once_and_a_different_protocol_gets_its_own_file(t
     )
 
 
+def test_the_classifier_feature_network_is_trained_from_the_given_tfds_directory(tmp_path, monkeypatch):
+    # On a machine without the cached classifier, QualityMetrics trains it from MNIST: from `data_dir`,
+    # not from ~/tensorflow_datasets (train.py --data-dir failed there before this was passed on).
+    from keras_gan.evaluation import classifier
+
+    asked = []
+
+    def fake_classifier(cache_dir=None, data_dir=None):
+        asked.append(data_dir)
+        inputs = keras.Input((28, 28, 1))
+        hidden = keras.layers.Dense(3, name="features")(keras.layers.Flatten()(inputs))
+        return keras.Model(inputs, keras.layers.Dense(10, activation="softmax")(hidden))
+
+    monkeypatch.setattr(classifier, "mnist_classifier", fake_classifier)
+    folder = tmp_path / "images"
+    write_folder(folder, 3, side=28)
+    reference.reference_statistics(str(folder), features="classifier", count=2, cache_dir=tmp_path / "cache",
+                                   data_dir=str(tmp_path / "tfds"))
+    assert asked == [str(tmp_path / "tfds")]
+
+
 def test_protocol_names_differ_by_split_network_resize_and_count():
     names = {
         reference.protocol_name("mnist", split, features, resize, count)

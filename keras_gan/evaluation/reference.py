@@ -73,9 +73,10 @@ def metric_names(features, num_samples, split, resize="legacy_tf", dataset="mnis
     return f"{frechet}{suffix}", f"{kid}{suffix}"
 
 
-def feature_model(name, fid_weights=None, resize="legacy_tf"):
+def feature_model(name, fid_weights=None, resize="legacy_tf", data_dir=None):
     """The feature network `name` as a callable from images in [-1, 1] to
-    float `(batch, d)`, with its dimension d as `.dimension`.
+    float `(batch, d)`, with its dimension d as `.dimension`. "classifier"
+    is trained on MNIST from TFDS `data_dir` the first time (then cached).
 
     Raises:
         ValueError: for an unknown `name` or resize mode, or "fid_inception"
@@ -87,7 +88,7 @@ def feature_model(name, fid_weights=None, resize="legacy_tf"):
         from keras_gan.evaluation.classifier import mnist_classifier
         from keras_gan.evaluation.features import classifier_feature_model
 
-        model = classifier_feature_model(mnist_classifier())
+        model = classifier_feature_model(mnist_classifier(data_dir=data_dir))
         model.dimension = int(model.outputs[0].shape[-1])
         return model
     if name == "fid_inception":
@@ -194,7 +195,7 @@ def reference_statistics(
             stats["count"] = int(stored["count"])
         return {**stats, "protocol": protocol, "path": path, "computed": False}
     if model is None:
-        model = feature_model(features, fid_weights, resize)
+        model = feature_model(features, fid_weights, resize, data_dir)
     from keras_gan.evaluation.features import features_of
 
     values = features_of(reference_images(dataset, split, count, image_size, data_dir), model)
