@@ -4,7 +4,8 @@
 other player's step), `static_shape` reads a functional network's input or
 output shape, and `fold` derives a step's independent random streams, each
 by a named index (`PENALTY_SEED`, ...), from its one stateless seed;
-`split_minibatches` cuts a step's batch into its k minibatches.
+`split_minibatches` cuts a step's batch into its k minibatches, after
+`minibatch_checks`.
 """
 
 import tensorflow as tf
@@ -82,3 +83,38 @@ def split_minibatches(tensor, k):
         return [None] * k
     rows = tf.reshape(tensor, tf.concat([[-1, k], tf.shape(tensor)[1:]], 0))
     return tf.unstack(rows, num=k, axis=1)
+
+
+def minibatch_checks(images, k, pack=1):
+    """Checks a batch of `images` holds k minibatches of whole packs.
+
+    A static batch size is checked now (a ValueError while tracing); one
+    known only when the step runs gives an assertion that the whole step
+    must wait for, so that no update happens on a bad batch.
+
+    Args:
+        images: `(batch, ...)`.
+        k: int >= 1, the discriminator steps (`d_steps`) the batch feeds.
+        pack: int >= 1, samples per pack D judges.
+
+    Returns:
+        A list of run-time assertion ops, empty when the size is static.
+
+    Raises:
+        ValueError: for a static batch size that is not a multiple of
+            `k * pack`.
+    """
+    multiple = k * pack
+    factor = f"d_steps * pack={multiple}" if pack > 1 else f"d_steps={multiple}"
+    message = (
+        f"Invalid dataset batch size. Expected a multiple of {factor} "
+        "(each batch holds one real minibatch per discriminator step"
+        f"{', of whole packs' if pack > 1 else ''}). Received: a batch of"
+    )
+    batch = images.shape[0]
+    if batch is None and multiple > 1:
+        remainder = tf.math.floormod(tf.shape(images)[0], multiple)
+        return [tf.debugging.assert_equal(remainder, 0, message=f"{message} size")]
+    if batch is not None and batch % multiple:
+        raise ValueError(f"{message} {batch} images")
+    return []

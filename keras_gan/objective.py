@@ -27,20 +27,55 @@ class Objective:
     """The game, label smoothing and gradient penalty of a `compile`.
 
     Args:
-        loss: the game, as `AdversarialModel.compile(loss=...)`: a name in
-            `keras_gan.games.GAMES`, a `keras.losses.Loss` or a function
-            (a user's generator cost against D's cross-entropy).
-        label_smoothing: float in [0, 1), one-sided (real targets
-            1 - label_smoothing); cross-entropy games only.
-        gradient_penalty: None, "wgan_gp", "r1", "r2" or "r1_r2".
-        gradient_penalty_weight: float >= 0, a `schedules.CosineBurnIn` of
-            D's updates, or None (the penalty's default for `image_shape`).
-        gradient_penalty_every: int >= 1, lazy regularization's N.
+        loss: the game (`keras_gan.games`). With D's binary
+            cross-entropy (labels 1 real / 0 generated), a generator cost
+            of the tutorial's section 3.2: "non_saturating" (default),
+            "minimax" or "maximum_likelihood"; or a game that sets both
+            players' costs: "hinge" (Lim & Ye 2017, Miyato et al. 2018),
+            "least_squares" (Mao et al. 2017), "wasserstein" (Arjovsky et
+            al. 2017; use it with a gradient penalty or spectral
+            normalization), "relativistic_pairing" (RpGAN, R3GAN's game;
+            G's step then also runs the frozen D on the real minibatch) or
+            "relativistic_average" (RaGAN). Or a user's generator cost
+            against D's cross-entropy: a `keras.losses.Loss` on (targets,
+            logits), applied with target 1, or a function from logits to
+            per-sample costs (see `losses.get_generator_loss`). Every cost
+            is taken per sample, summed and divided by the global batch
+            size, whatever the Loss's own `reduction`.
+        label_smoothing: float in [0, 1), one-sided: real targets become
+            1 - label_smoothing, generated targets stay 0 (tutorial section
+            4.2). Cross-entropy games only.
+        gradient_penalty: None (default), "wgan_gp" (Gulrajani et al. 2017),
+            "r1" or "r2" (Mescheder et al. 2018), "r1_r2" (both, R3GAN,
+            Huang et al. 2024): a penalty on D's input gradient added to
+            D's cost (`keras_gan.penalties`).
+        gradient_penalty_weight: float >= 0 (lambda or gamma), a
+            `schedules.CosineBurnIn` of D's updates, or None for the
+            default (10 for wgan_gp; for r1 and r2 StyleGAN2-ADA's
+            0.0002 * side^2 / 64, see `penalties.default_weight`).
+        gradient_penalty_every: int >= 1, N of lazy regularization: the
+            penalty on every N-th D update, weighted N times (Karras et al.
+            2020, StyleGAN2 section 4). Default 1.
         image_shape: `(height, width, channels)` D judges, for the
             default weight.
         pack: int >= 1, the model's packing (no penalty with pack > 1).
         patches: bool, D gives a map of logits per sample (PatchGAN): each
             cost is the mean over a sample's patches (`games.per_patch`).
+
+    Logs (`logs()`: what `fit`, `evaluate` and `History` report, means
+    over the epoch):
+        d_loss: J(D) for the game, without the penalty (cross-entropy games:
+            nats, tutorial eq. 8; log 2 ~ 0.693 when D = 1/2).
+        g_loss: J(G) for the game (non-saturating at D = 1/2:
+            1/2 log 2 ~ 0.347).
+        d_real, d_fake (cross-entropy games): mean D(x) on real and
+            D(G(z)) on generated images, probabilities in [0, 1].
+        d_real_score, d_fake_score (hinge, least_squares, wasserstein): the
+            mean raw output of D on real and generated images instead (not
+            probabilities; see `keras_gan.games`).
+        gradient_penalty (with a penalty): the weighted per-sample penalty
+            added to D's cost, averaged over all D updates (lazy ones
+            included, as zeros between the N-times-weighted ones).
 
     Raises:
         ValueError: for an unknown game or penalty, label smoothing outside

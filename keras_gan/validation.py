@@ -3,6 +3,8 @@
 
 import numbers
 
+import keras
+
 
 def check_positive_int(name, value, meaning="", minimum=1):
     """Returns `value` as an int if it is an integer >= `minimum` (not a bool).
@@ -44,3 +46,37 @@ def check_image_shape(image_shape):
             f"Received: image_shape={image_shape!r}"
         )
     return tuple(int(d) for d in shape)
+
+
+def check_image_batch(images, image_shape):
+    """Raises when a batch of real images cannot be fed to a discriminator
+    that judges `image_shape`.
+
+    Args:
+        images: a tensor, expected float `(batch, *image_shape)` in [-1, 1]
+            (the range is not checked).
+        image_shape: `(height, width, channels)`.
+
+    Raises:
+        ValueError: for another rank or shape, or a non-floating dtype.
+    """
+    dtype = keras.backend.standardize_dtype(images.dtype)
+    expected = f"(batch, {', '.join(map(str, image_shape))})"
+    if len(images.shape) != len(image_shape) + 1:
+        raise ValueError(
+            "Invalid dataset images. Expected a batch of rank "
+            f"{len(image_shape) + 1}, shape {expected}. Received: "
+            f"images of rank {len(images.shape)}, shape {tuple(images.shape)}"
+        )
+    if tuple(images.shape[1:]) != tuple(image_shape):
+        raise ValueError(
+            f"Invalid dataset images. Expected shape {expected}, the "
+            "discriminator's input. Received: images of shape "
+            f"{tuple(images.shape)}"
+        )
+    if not keras.backend.is_float_dtype(dtype):
+        raise ValueError(
+            "Invalid dataset images. Expected floating images in [-1, 1] "
+            "(keras_gan.data scales uint8 pixels for you). Received: "
+            f"images of dtype {dtype}"
+        )

@@ -6,8 +6,18 @@ redesign), and every variable of the GAN after each was continued for one
 epoch by that same code (`make_main_fixtures.py` says how). Each is
 continued here in a fresh process with op determinism, and every variable
 (weights, BatchNorm statistics, spectral norm's u and v, the EMA generator,
-ADA's p and sums, the seed generators, both optimizers' slots) must equal
-the recorded one bit for bit.
+ADA's p and sums, the seed generators, both optimizers' slots) is compared.
+
+Bit for bit where the fixtures were written; on another CPU, TensorFlow's
+float32 sums round differently in the last bits (seen on 2026-12-02: the
+same code continued the same files to values 1e-7 apart, relative to each
+variable's largest). So the test asks, on any machine: (1) the three
+continuations, from three file formats, end in the same bits, and (2) each
+variable is within 1e-5 of the recorded one, relative to its largest
+magnitude, while anything the files could lose or redraw (an optimizer
+slot, a seed state, ADA's p, the EMA) moves a variable by far more (a
+redrawn noise batch moves them by far more: the test checks that too, by
+continuing the `.keras` file with the noise's seed state of a fresh model).
 """
 
 import os
@@ -49,6 +59,8 @@ def continued(how, directory):
     )
   return gan
 
+TOLERANCE = 1e-5
+states = {}
 for how in ("keras", "weights", "backup"):
   gan = continued(how, sys.argv[2])
   # By position: layer names carry a per-process counter (dense_3), the order does not.
@@ -56,9 +68,23 @@ for how in ("keras", "weights", "backup"):
   expected = [(key, expected[key]) for key in sorted(expected.files)]
   got = [value for _, value in sorted(fixtures.state(gan).items())]
   assert len(got) == len(expected), (how, len(got), len(expected))
-  different = [key for (key, want), value in zip(expected, got) if not np.array_equal(want, value)]
-  assert not different, (how, different)
-  print(how, "identical", len(got))
+  states[how] = got
+  relative = {key: float(np.max(np.abs(want.astype(np.float64) - value)) / max(np.max(np.abs(want)), 1e-30))
+              for (key, want), value in zip(expected, got) if want.size}
+  far = {key: r for key, r in relative.items() if r > TOLERANCE}
+  assert not far, (how, far)
+  exact = all(np.array_equal(want, value) for (_, want), value in zip(expected, got))
+  print(how, "identical" if exact else "close", len(got), max(relative.values()))
+for how in ("weights", "backup"):
+  assert all(np.array_equal(a, b) for a, b in zip(states["keras"], states[how])), how
+# The tolerance can fail: the noise of a fresh model's seed state instead of the saved one.
+gan = keras.saving.load_model(os.path.join(sys.argv[2], "gan.keras"))
+gan.seed_generator.state.assign(fixtures.build().seed_generator.state)
+gan.fit(fixtures.dataset(), epochs=1, verbose=0)
+worst = max(float(np.max(np.abs(a.astype(np.float64) - b)) / max(np.max(np.abs(a)), 1e-30))
+            for a, b in zip(states["keras"], [v for _, v in sorted(fixtures.state(gan).items())]) if a.size)
+assert worst > 100 * TOLERANCE, worst
+print("redrawn", worst)
 """
 
 
@@ -72,6 +98,7 @@ def test_files_written_by_main_before_the_redesign_continue_bit_identically(tmp_
         ["-c", CONTINUE, FIXTURES, str(directory)], env={"TF_ENABLE_ONEDNN_OPTS": "0"}
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert [line.split()[:2] for line in result.stdout.splitlines()[-3:]] == [
-        ["keras", "identical"], ["weights", "identical"], ["backup", "identical"]
-    ]
+    lines = [line.split() for line in result.stdout.splitlines()[-4:-1]]
+    assert [line[0] for line in lines] == ["keras", "weights", "backup"]
+    assert all(line[1] in ("identical", "close") for line in lines)
+    assert result.stdout.splitlines()[-1].startswith("redrawn")

@@ -2,7 +2,9 @@
 
 `AdversarialModel` owns the two networks, both optimizers, the objective
 and the one `train_step`; its extension points are listed in its
-docstring. `GAN` (noise to images, the latent prior, packing, `generate`),
+docstring. What Keras needs around two networks and two optimizers
+(creating the optimizers, saving the seed states, fit's callback checks,
+multi-worker fixes) is its base, `TwoPlayerModel`. `GAN` (noise to images, the latent prior, packing, `generate`),
 `ConditionalGAN` (class labels) and `Pix2Pix` (image to image) are built on
 it.
 """

@@ -1,28 +1,21 @@
 """`AdversarialModel`: two networks, two optimizers and one `train_step`."""
 
-import copy
-import inspect
-
 import keras
 import tensorflow as tf
 
 from keras_gan import augment
-from keras_gan import distribute
 from keras_gan import ema
 from keras_gan import networks
 from keras_gan import schedules
+from keras_gan import validation
+from keras_gan.models.two_player import TwoPlayerModel
 from keras_gan.objective import Objective
-from keras_gan.validation import check_positive_int
 
 # How the two players' updates are ordered in a step (compile(update=...)).
 UPDATES = ("alternating", "simultaneous")
-# Keras saves no SeedGenerator state (`save`, `save_weights`,
-# BackupAndRestore): a reloaded or resumed model would draw again the noise
-# and dropout masks of its first steps. The model saves them itself.
-SEED_KEY = "seed_state_{}"
 
 
-class AdversarialModel(keras.Model):
+class AdversarialModel(TwoPlayerModel):
     """The base of `GAN`, `ConditionalGAN` and `Pix2Pix`: the game's step.
 
     It owns the generator and the discriminator, both optimizers
@@ -64,25 +57,18 @@ class AdversarialModel(keras.Model):
             From the game's per-sample G cost `g_loss`, float32 `(batch,)`:
             the adversarial term as logged and the whole cost G minimises
             (Pix2Pix weights the first and adds lambda L1).
+        make_objective(**config) -> Objective
+            In `compile`, from its game, smoothing and penalty arguments
+            (Pix2Pix: costs per patch); `metrics`, the trackers `fit`
+            reports: the objective's and the subclass's own (Pix2Pix: l1).
 
-    `fit`, `evaluate` and `History` report (means over the epoch):
-        d_loss: J(D) for the game, without the penalty (cross-entropy games:
-            nats, tutorial eq. 8; log 2 ~ 0.693 when D = 1/2).
-        g_loss: J(G) for the game (non-saturating at D = 1/2:
-            1/2 log 2 ~ 0.347).
-        d_real, d_fake (cross-entropy games): mean D(x) on real and
-            D(G(z)) on generated images, probabilities in [0, 1].
-        d_real_score, d_fake_score (hinge, least_squares, wasserstein): the
-            mean raw output of D on real and generated images instead (not
-            probabilities; see `keras_gan.games`).
-        augment_p (with an augmentation): the probability p of each
-            transformation at the end of the epoch.
-        gradient_penalty (with a penalty): the weighted per-sample penalty
-            added to D's cost, averaged over all D updates (lazy ones
-            included, as zeros between the N-times-weighted ones).
-        loss: d_loss + g_loss. Not a cost either player minimizes; it is
-            there for Keras callbacks that watch `loss` (TerminateOnNaN
-            stops when it turns NaN or inf, i.e. when either cost does).
+    `fit`, `evaluate` and `History` report the objective's means over the
+    epoch (`keras_gan.objective.Objective`: d_loss, g_loss, D's outputs
+    d_real and d_fake or their scores, gradient_penalty), `augment_p` with
+    an augmentation (the probability of each transformation at the end of
+    the epoch), and `loss` = d_loss + g_loss: not a cost either player
+    minimizes, there for Keras callbacks that watch `loss` (TerminateOnNaN
+    stops when it turns NaN or inf, i.e. when either cost does).
 
     Args:
         generator, discriminator: built `keras.Model`s (see the subclass).
@@ -119,6 +105,7 @@ class AdversarialModel(keras.Model):
 
     # D judges packs of `pack` samples (`GAN`'s argument); one sample here.
     pack = 1
+    nested_objects = ("generator", "discriminator", "augmentation")  # of `get_config`
 
     def __init__(self, generator, discriminator, seed=None, ema_decay=None, augmentation=None, ema_half_life=None,
                  **kwargs):
@@ -164,37 +151,15 @@ class AdversarialModel(keras.Model):
             d_optimizer: optimizer of the discriminator: a
                 `keras.optimizers.Optimizer`, a name or a config dict.
             g_optimizer: optimizer of the generator, a distinct instance.
-            loss: the game (`keras_gan.games`). With D's binary
-                cross-entropy (labels 1 real / 0 generated), a generator
-                cost of the tutorial's section 3.2: "non_saturating"
-                (default), "minimax" or "maximum_likelihood"; or a game
-                that sets both players' costs: "hinge" (Lim & Ye 2017,
-                Miyato et al. 2018), "least_squares" (Mao et al. 2017),
-                "wasserstein" (Arjovsky et al. 2017; use it with a gradient
-                penalty or spectral normalization), "relativistic_pairing"
-                (RpGAN, R3GAN's game; G's step then also runs the frozen D
-                on the real minibatch) or "relativistic_average" (RaGAN). Or a user's generator
-                cost against D's cross-entropy: a `keras.losses.Loss` on
-                (targets, logits), applied with target 1, or a function
-                from logits to per-sample costs (see
-                `losses.get_generator_loss`). Every cost is taken per
-                sample, summed and divided by the global batch size,
-                whatever the Loss's own `reduction`.
+            loss, label_smoothing, gradient_penalty,
+            gradient_penalty_weight, gradient_penalty_every: the objective,
+                as `keras_gan.objective.Objective` describes each: the game
+                (default "non_saturating"; "hinge", "wasserstein", ...),
+                one-sided label smoothing (default 0), a penalty on D's
+                input gradient ("wgan_gp", "r1", ...; default None), its
+                weight (None: its default) and lazy interval N (default 1).
             d_steps: int >= 1, k of Algorithm 1: discriminator updates per
                 generator update. Batches must then hold k minibatches.
-            label_smoothing: float in [0, 1), one-sided: real targets become
-                1 - label_smoothing, generated targets stay 0 (tutorial
-                section 4.2). Cross-entropy games only.
-            gradient_penalty: None (default), "wgan_gp" (Gulrajani et al.
-                2017), "r1" or "r2" (Mescheder et al. 2018), "r1_r2"
-                (both, R3GAN, Huang et al. 2024): a penalty on
-                D's input gradient added to D's cost (`keras_gan.penalties`).
-            gradient_penalty_weight: float >= 0, lambda or gamma; None for
-                the default (10 for wgan_gp; for r1 and r2 StyleGAN2-ADA's
-                0.0002 * side^2 / 64, see `penalties.default_weight`).
-            gradient_penalty_every: int >= 1, N of lazy regularization: the
-                penalty on every N-th D update, weighted N times (Karras et
-                al. 2020, StyleGAN2 section 4). Default 1.
             update: how the players' updates follow each other in a step.
                 "alternating" (default): Algorithm 1 of 2014, k D updates,
                 then G's update through the updated D, on fresh noise.
@@ -206,14 +171,9 @@ class AdversarialModel(keras.Model):
             **kwargs: passed to `keras.Model.compile` (`jit_compile`,
                 `steps_per_execution`, `run_eagerly`, `auto_scale_loss`).
 
-        Mixed precision: build the networks under
-        `keras.mixed_precision.set_global_policy("mixed_float16")` (or
-        "mixed_bfloat16"). With float16, each optimizer is wrapped in
-        `keras.optimizers.LossScaleOptimizer` (unless it already is, or
-        `auto_scale_loss=False`): each step's loss is scaled up before the
-        gradient and the gradients scaled back, and a step whose gradients
-        overflow is skipped and the scale halved. Losses and logged metrics
-        are float32 under every policy.
+        Mixed precision: build the networks under a `mixed_float16` or
+        `mixed_bfloat16` policy (`TwoPlayerModel.compile_players` says how
+        each optimizer then scales the loss).
 
         Raises:
             ValueError: for a bad game, label smoothing or penalty
@@ -223,23 +183,8 @@ class AdversarialModel(keras.Model):
                 `keras.Model.compile` would use to train a single network
                 (`optimizer`, `loss_weights`, `metrics`, `weighted_metrics`).
         """
-        for key in ("optimizer", "loss_weights", "metrics", "weighted_metrics"):
-            if key in kwargs:
-                raise ValueError(
-                    f"Invalid argument `{key}` for {type(self).__name__}.compile. Expected "
-                    "d_optimizer, g_optimizer, loss, d_steps, label_smoothing "
-                    "and keras.Model.compile's jit_compile, "
-                    f"steps_per_execution or run_eagerly. Received: {key}="
-                    f"{kwargs[key]!r}"
-                )
-        d_steps = check_positive_int("d_steps", d_steps, "k of Algorithm 1")
+        d_steps = validation.check_positive_int("d_steps", d_steps, "k of Algorithm 1")
         update = _check_update(update, d_steps)
-        if d_optimizer is g_optimizer and not isinstance(d_optimizer, str):
-            raise ValueError(
-                "Invalid value for argument `g_optimizer`. Expected an "
-                "optimizer distinct from `d_optimizer` (each keeps its own "
-                "slot variables). Received the same instance for both."
-            )
         with self.distribute_strategy.scope():  # its trackers' variables
             objective = self.make_objective(
                 loss=loss,
@@ -248,44 +193,19 @@ class AdversarialModel(keras.Model):
                 gradient_penalty_weight=gradient_penalty_weight,
                 gradient_penalty_every=gradient_penalty_every,
             )
-        # No default optimizer: the two players have their own.
-        super().compile(optimizer=None, **kwargs)
-        with self.distribute_strategy.scope():
-            # Created and built in the strategy's scope, so that their slot
-            # variables are mirrored and BackupAndRestore can load them.
-            scale = kwargs.get("auto_scale_loss", True)
-            self.d_optimizer = _loss_scaled(keras.optimizers.get(d_optimizer), self.discriminator, scale)
-            self.g_optimizer = _loss_scaled(keras.optimizers.get(g_optimizer), self.generator, scale)
-            self.d_optimizer.build(self.discriminator.trainable_variables)
-            self.g_optimizer.build(self.generator.trainable_variables)
+        self.compile_players(d_optimizer, g_optimizer, **kwargs)
         self.objective = objective
         self.d_steps = d_steps
         self.update = update
 
     def make_objective(self, **config):
-        """The `Objective` of compile's game, smoothing and penalty arguments."""
         return Objective(**config, image_shape=self.image_shape, pack=self.pack)
 
     def get_compile_config(self):
         if not self.compiled:
             return {}
-        return {
-            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
-            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
-            **self.objective.get_config(),
-            "d_steps": self.d_steps,
-            "update": self.update,
-            "jit_compile": self.jit_compile,
-            "steps_per_execution": self.steps_per_execution,
-        }
-
-    def compile_from_config(self, config):
-        config = dict(config)
-        config["d_optimizer"] = keras.optimizers.deserialize(config["d_optimizer"])
-        config["g_optimizer"] = keras.optimizers.deserialize(config["g_optimizer"])
-        if isinstance(config["loss"], dict):
-            config["loss"] = keras.saving.deserialize_keras_object(config["loss"])
-        self.compile(**config)
+        return {**self.players_compile_config(), **self.objective.get_config(), "d_steps": self.d_steps,
+                "update": self.update}
 
     def get_config(self):
         return {
@@ -295,73 +215,8 @@ class AdversarialModel(keras.Model):
             "seed": self.seed,
             "ema_decay": self.ema_decay,
             **({} if self.ema_half_life is None else {"ema_half_life": schedules.serialize(self.ema_half_life)}),
-            "augmentation": None
-            if self.augmentation is None
-            else keras.saving.serialize_keras_object(self.augmentation),
+            "augmentation": keras.saving.serialize_keras_object(self.augmentation),
         }
-
-    @classmethod
-    def from_config(cls, config):
-        # A deep copy: deserializing empties the nested networks' configs.
-        config = copy.deepcopy(config)
-        for key in ("generator", "discriminator", "augmentation"):
-            if config.get(key) is not None:
-                config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)
-
-    def _seed_states(self):
-        """Every RNG state of the game: the noise's, then the networks'."""
-        states = self.generator.non_trainable_variables + self.discriminator.non_trainable_variables
-        return [self.seed_generator.state] + [v for v in states if "int" in v.dtype]
-
-    def save_own_variables(self, store):
-        super().save_own_variables(store)
-        for i, state in enumerate(self._seed_states()):
-            store[SEED_KEY.format(i)] = state
-
-    def load_own_variables(self, store):
-        states = {SEED_KEY.format(i): v for i, v in enumerate(self._seed_states())}
-        for key, state in states.items():
-            if key in store:  # absent from files of older versions
-                state.assign(store[key])
-        super().load_own_variables({key: store[key] for key in store.keys() if key not in states})
-
-    def load_weights(self, filepath, *args, **kwargs):
-        """`keras.Model.load_weights`, naming the file when it cannot be read.
-
-        Raises:
-            OSError: for a truncated or corrupt `.weights.h5` file (h5py's
-                own message does not name it), with its path.
-        """
-        try:
-            return super().load_weights(filepath, *args, **kwargs)
-        except OSError as error:
-            raise OSError(
-                f"Could not read the weights file {filepath}: truncated, corrupt or not an HDF5 file ({error})"
-            ) from error
-
-    def fit(self, *args, **kwargs):
-        """`keras.Model.fit`, after checking the callbacks suit a GAN.
-
-        Raises:
-            ValueError: before training, for a Keras callback that changes
-                or reads `model.optimizer`, which a GAN does not have
-                (`LearningRateScheduler`, `ReduceLROnPlateau`, `TensorBoard`
-                with `write_steps_per_second`), unless it is wrapped in
-                `keras_gan.callbacks.ForPlayer`.
-        """
-        bound = inspect.signature(keras.Model.fit).bind(self, *args, **kwargs)
-        callbacks = bound.arguments.get("callbacks") or []
-        for callback in callbacks:
-            _check_callback(callback)
-        try:
-            return super().fit(*args, **kwargs)
-        finally:
-            # A fit ended by an exception calls no on_train_end: signal
-            # handlers installed by keras_gan's BackupAndRestore go back.
-            for callback in callbacks:
-                if hasattr(callback, "release_signals"):
-                    callback.release_signals()
 
     @property
     def metrics(self):
@@ -375,7 +230,7 @@ class AdversarialModel(keras.Model):
         images, condition = self.unpack(data)
         # Every op of the step, optimizer counters included, waits for the
         # run-time checks: a bad batch changes nothing.
-        checks = self._batch_size_checks(images) + self.condition_checks(condition)
+        checks = networks.minibatch_checks(images, self.d_steps, self.pack) + self.condition_checks(condition)
         with tf.control_dependencies(checks):
             minibatches = list(
                 zip(
@@ -485,11 +340,8 @@ class AdversarialModel(keras.Model):
     def _after_g_update(self, g_loss, fake_images):
         self.objective.g_loss_tracker.update_state(g_loss)
         if self.ema is not None:
-            self.ema.update(self.generator, self.g_optimizer.iterations, self._global_batch(fake_images))
-
-    def _global_batch(self, images):
-        """The images of an update over all replicas, int32."""
-        return tf.shape(images)[0] * self.distribute_strategy.num_replicas_in_sync
+            global_batch = tf.shape(fake_images)[0] * self.distribute_strategy.num_replicas_in_sync
+            self.ema.update(self.generator, self.g_optimizer.iterations, global_batch)
 
     def _augment(self, images, seed):
         """The images as D sees them: augmented when the model has an
@@ -497,27 +349,6 @@ class AdversarialModel(keras.Model):
         if self.augmentation is None:
             return images
         return self.augmentation.augment(images, seed)
-
-    def _batch_size_checks(self, images):
-        """Checks a batch holds k minibatches; returns run-time checks, if any.
-
-        A static batch size is checked now (a ValueError while tracing); one
-        known only when the step runs gives an assertion that the whole step
-        must wait for, so that no update happens on a bad batch.
-        """
-        k = self.d_steps * self.pack
-        factor = f"d_steps * pack={k}" if self.pack > 1 else f"d_steps={k}"
-        message = (
-            f"Invalid dataset batch size. Expected a multiple of {factor} "
-            "(each batch holds one real minibatch per discriminator step"
-            f"{', of whole packs' if self.pack > 1 else ''}). Received: a batch of"
-        )
-        batch = images.shape[0]
-        if batch is None and k > 1:
-            return [tf.debugging.assert_equal(tf.math.floormod(tf.shape(images)[0], k), 0, message=f"{message} size")]
-        if batch is not None and batch % k:
-            raise ValueError(f"{message} {batch} images")
-        return []
 
     def test_step(self, data):
         real_images, condition = self.unpack(data)
@@ -538,34 +369,7 @@ class AdversarialModel(keras.Model):
         # Not a cost either player minimizes: a value for the Keras callbacks
         # that watch `loss` (TerminateOnNaN), NaN or inf when either cost is.
         logs["loss"] = logs["d_loss"] + logs["g_loss"]
-        if distribute.is_multi_worker(self.distribute_strategy):
-            # keras-team/keras#20585, tensorflow/tensorflow#72388: across
-            # workers fit reduces each log with strategy.reduce(MEAN, axis=0),
-            # which fails on a scalar. Shape (1,) reduces to the scalar; every
-            # replica holds the same synchronized metric results.
-            logs = {name: tf.reshape(value, [1]) for name, value in logs.items()}
-        return logs
-
-    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
-        # keras-team/keras#20585: across workers, fit's symbolic build first
-        # reduces a data batch over the workers, which fails for
-        # (images, labels) batches (PerReplica to Tensor). The model is built
-        # in __init__ (both networks arrive built), so there is nothing to
-        # build: skip it there; elsewhere Keras's own path runs unchanged.
-        if distribute.is_multi_worker(self.distribute_strategy):
-            return
-        super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
-
-    def step_seeds(self, count):
-        """`count` independent stateless seeds, int `(2,)`, for this step on
-        this replica: one `SeedGenerator` draw per step, folded with the
-        replica id (no two replicas draw the same noise), then with the
-        draw index."""
-        seed = self.seed_generator.next()
-        replica = tf.distribute.get_replica_context()
-        if replica is not None:
-            seed = tf.random.experimental.stateless_fold_in(seed, replica.replica_id_in_sync_group, alg="philox")
-        return [tf.random.experimental.stateless_fold_in(seed, i, alg="philox") for i in range(count)]
+        return self.reducible_logs(logs)
 
     def call(self, inputs, training=False):
         """D's logits on a batch, `(batch, 1)`: how real it looks.
@@ -609,27 +413,8 @@ class AdversarialModel(keras.Model):
 
     def check_images(self, images):
         """Raises before any step when a batch of real images cannot be fed
-        to D: another rank or shape than `image_shape`, or not floating."""
-        dtype = keras.backend.standardize_dtype(images.dtype)
-        expected = f"(batch, {', '.join(map(str, self.image_shape))})"
-        if len(images.shape) != len(self.image_shape) + 1:
-            raise ValueError(
-                "Invalid dataset images. Expected a batch of rank "
-                f"{len(self.image_shape) + 1}, shape {expected}. Received: "
-                f"images of rank {len(images.shape)}, shape {tuple(images.shape)}"
-            )
-        if tuple(images.shape[1:]) != self.image_shape:
-            raise ValueError(
-                f"Invalid dataset images. Expected shape {expected}, the "
-                "discriminator's input. Received: images of shape "
-                f"{tuple(images.shape)}"
-            )
-        if not keras.backend.is_float_dtype(dtype):
-            raise ValueError(
-                "Invalid dataset images. Expected floating images in [-1, 1] "
-                "(keras_gan.data scales uint8 pixels for you). Received: "
-                f"images of dtype {dtype}"
-            )
+        to D (`keras_gan.validation.check_image_batch` for `image_shape`)."""
+        validation.check_image_batch(images, self.image_shape)
 
 
 def _check_update(update, d_steps):
@@ -644,19 +429,6 @@ def _check_update(update, d_steps):
     return update
 
 
-def _loss_scaled(optimizer, network, auto_scale_loss):
-    """`optimizer`, wrapped in LossScaleOptimizer if `network` computes in
-    float16 (the `mixed_float16` policy), as `keras.Model.compile` does for
-    its one optimizer: small float16 gradients would underflow to 0."""
-    if (
-        auto_scale_loss
-        and network.dtype_policy.name == "mixed_float16"
-        and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
-    ):
-        return keras.optimizers.LossScaleOptimizer(optimizer)
-    return optimizer
-
-
 def _scaled_loss(optimizer, cost):
     """The loss to differentiate for a per-sample `cost`: summed, divided by
     the global batch, scaled for float16 (inside the tape)."""
@@ -666,19 +438,3 @@ def _scaled_loss(optimizer, cost):
 def _apply(optimizer, tape, loss, network):
     variables = network.trainable_variables
     optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
-
-
-def _check_callback(callback):
-    """Raises for a Keras callback that would address `model.optimizer`."""
-    uses_optimizer = isinstance(
-        callback,
-        (keras.callbacks.LearningRateScheduler, keras.callbacks.ReduceLROnPlateau),
-    ) or (isinstance(callback, keras.callbacks.TensorBoard) and callback.write_steps_per_second)
-    if uses_optimizer:
-        raise ValueError(
-            "Invalid callback for GAN.fit. Expected callbacks that leave "
-            "`model.optimizer` alone: a GAN has `d_optimizer` and "
-            "`g_optimizer` instead. Wrap it in keras_gan.callbacks.ForPlayer("
-            "callback, 'discriminator' or 'generator'). Received: "
-            f"{type(callback).__name__}"
-        )
