@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 
+from keras_gan import models
 from keras_gan.validation import check_positive_int
 
 
@@ -99,10 +100,10 @@ class DiscriminatorOverfitting(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         gan = self.model
-        if hasattr(gan, "translate"):
+        if isinstance(gan, models.Pix2Pix):
             raise ValueError("DiscriminatorOverfitting: expected a GAN or ConditionalGAN. Received: an "
                              "image-to-image model (Pix2Pix)")
-        conditional = getattr(gan, "num_classes", None) is not None
+        conditional = isinstance(gan, models.ConditionalGAN)
         labelled = self.sets["train"][1] is not None
         if conditional != labelled:
             raise ValueError(
@@ -110,7 +111,7 @@ class DiscriminatorOverfitting(keras.callbacks.Callback):
                 + ("for a ConditionalGAN. Received: none" if conditional else "only for a ConditionalGAN. "
                    "Received: labels for an unconditional GAN")
             )
-        pack = getattr(gan, "pack", 1)
+        pack = gan.pack
         for name, (images, _) in self.sets.items():
             if len(images) < pack:
                 raise ValueError(
@@ -142,7 +143,7 @@ class DiscriminatorOverfitting(keras.callbacks.Callback):
 
     def logits(self, images, labels):
         """D's logits on `images`, float64 `(n // pack,)`, inference mode."""
-        pack = getattr(self.model, "pack", 1)
+        pack = self.model.pack
         count = len(images) // pack * pack
         batch = max(pack, self.batch_size // pack * pack)
         out = []
