@@ -60,6 +60,10 @@ def continued(how, directory):
   return gan
 
 TOLERANCE = 1e-5
+
+def relative(want, value):  # the largest difference, relative to the largest magnitude recorded
+  return float(np.max(np.abs(want.astype(np.float64) - value)) / max(np.max(np.abs(want)), 1e-30))
+
 states = {}
 for how in ("keras", "weights", "backup"):
   gan = continued(how, sys.argv[2])
@@ -69,20 +73,19 @@ for how in ("keras", "weights", "backup"):
   got = [value for _, value in sorted(fixtures.state(gan).items())]
   assert len(got) == len(expected), (how, len(got), len(expected))
   states[how] = got
-  relative = {key: float(np.max(np.abs(want.astype(np.float64) - value)) / max(np.max(np.abs(want)), 1e-30))
-              for (key, want), value in zip(expected, got) if want.size}
-  far = {key: r for key, r in relative.items() if r > TOLERANCE}
+  differences = {key: relative(want, value) for (key, want), value in zip(expected, got) if want.size}
+  far = {key: r for key, r in differences.items() if r > TOLERANCE}
   assert not far, (how, far)
   exact = all(np.array_equal(want, value) for (_, want), value in zip(expected, got))
-  print(how, "identical" if exact else "close", len(got), max(relative.values()))
+  print(how, "identical" if exact else "close", len(got), max(differences.values()))
 for how in ("weights", "backup"):
   assert all(np.array_equal(a, b) for a, b in zip(states["keras"], states[how])), how
 # The tolerance can fail: the noise of a fresh model's seed state instead of the saved one.
 gan = keras.saving.load_model(os.path.join(sys.argv[2], "gan.keras"))
 gan.seed_generator.state.assign(fixtures.build().seed_generator.state)
 gan.fit(fixtures.dataset(), epochs=1, verbose=0)
-worst = max(float(np.max(np.abs(a.astype(np.float64) - b)) / max(np.max(np.abs(a)), 1e-30))
-            for a, b in zip(states["keras"], [v for _, v in sorted(fixtures.state(gan).items())]) if a.size)
+worst = max(relative(a, b) for a, b in zip(states["keras"], [v for _, v in sorted(fixtures.state(gan).items())])
+            if a.size)
 assert worst > 100 * TOLERANCE, worst
 print("redrawn", worst)
 """
