@@ -41,7 +41,13 @@ SavedModel, whose `sample` signature draws z ~ N(0, I_2)) and appends one
 line to `<out>/runs.jsonl`; a restarted command skips it. Seeds run in the
 outer loop, so that GAN and PacGAN2 progress together. `--report` writes
 `<out>/summary.json` (mean and standard error over seeds at every evaluated
-step) and figures, without training.
+step) and figures, without training; `--records` adds finished runs
+recorded elsewhere, such as the exported reference generators'
+`config.json` files (a record without its evaluations counts at its last
+step, from `result_at_<steps>`):
+
+    python experiments/mixtures.py --report --mixtures ring --steps 400000 \
+        --records docs/reference_generators/ring_*/config.json
 """
 
 import argparse
@@ -239,6 +245,22 @@ def read_log(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
+def read_records(paths):
+    """Finished runs' records from JSON files (`result.json` or an export's
+    `config.json`): each with `results` {step: evaluation}; a record that
+    has only `result_at_<steps>` is given that one evaluation."""
+    records = []
+    for path in paths:
+        record = keras_gan.run.read_json(path)
+        if "results" not in record:
+            key = f"result_at_{record['steps']}"
+            if key not in record:
+                raise SystemExit(f"mixtures.py: argument --records: {path} has neither results nor {key}")
+            record["results"] = {str(record["steps"]): record[key]}
+        records.append(record)
+    return records
+
+
 def summarize(records):
     """Mean and standard error over seeds, per (mixture, pack, step)."""
     groups = {}
@@ -288,6 +310,8 @@ def main():
     parser.add_argument("--out", default=None, help="default: $KERAS_GAN_RUNS/mixtures")
     parser.add_argument("--no-fast", action="store_true", help="plain fit, without XLA and steps_per_execution")
     parser.add_argument("--report", action="store_true", help="summarize runs.jsonl only")
+    parser.add_argument("--records", nargs="*", default=[],
+                        help="also summarize these records of finished runs (result.json or an export's config.json)")
     args = parser.parse_args()
     args.steps = args.steps or (10000 if args.recipe == "pacgan" else 4000)
     if args.steps % 1000:
@@ -332,7 +356,9 @@ def main():
                     samples_by_pack[pack] = {int(step): stored[step] for step in stored.files}
         if samples_by_pack:
             plot(samples_by_pack, name, os.path.join(args.out, f"{name}.png"))
-    records = [r for r in done if r["recipe"] == args.recipe and r["steps"] == args.steps]
+    # One record per run: a run in runs.jsonl and in --records counts once.
+    runs = {(r["mixture"], r["pack"], r["seed"], r["recipe"], r["steps"]): r for r in read_records(args.records) + done}
+    records = [r for r in runs.values() if r["recipe"] == args.recipe and r["steps"] == args.steps]
     summary = summarize(records)
     with open(os.path.join(args.out, "summary.json"), "w") as f:
         json.dump({"summary": summary, "published": PUBLISHED, "runs": len(records)}, f, indent=2)

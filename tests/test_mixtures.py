@@ -28,3 +28,29 @@ def test_a_run_directory_is_finished_skipped_and_refused_with_other_settings(tmp
     assert refused.returncode == 2
     assert "holds a run with another configuration (fast: True -> False)" in refused.stderr
     assert not (out / "runs.jsonl").exists()
+
+
+def test_report_summarizes_exported_records_by_hand(tmp_path):
+    # Two exports of the same model: one with all its evaluations, one with
+    # only its last (as docs/reference_generators/ring_gan_seed0 has).
+    base = {"mixture": "ring", "pack": 1, "recipe": "pacgan", "steps": 2000}
+    first = tmp_path / "a.json"
+    first.write_text(json.dumps({**base, "seed": 0, "results": {
+        "1000": {"modes_captured": 8, "high_quality": 0.5, "kl_to_uniform": 0.2},
+        "2000": {"modes_captured": 7, "high_quality": 0.9, "kl_to_uniform": 0.3}}}))
+    second = tmp_path / "b.json"
+    second.write_text(json.dumps({**base, "seed": 1, "result_at_2000": {
+        "modes_captured": 5, "high_quality": 0.8, "kl_to_uniform": 0.5}}))
+    out = tmp_path / "mixtures"
+    result = run_python(["experiments/mixtures.py", "--report", "--mixtures", "ring", "--steps", "2000",
+                         "--out", str(out), "--records", str(first), str(second)])
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["runs"] == 2
+    rows = {row["step"]: row for row in summary["summary"]}
+    assert rows[1000]["seeds"] == 1 and rows[1000]["modes_captured_se"] is None
+    last = rows[2000]
+    # mean (7 + 5) / 2 = 6; sample std sqrt(2), standard error sqrt(2) / sqrt(2) = 1.
+    assert last["seeds"] == 2 and last["modes_captured"] == 6 and abs(last["modes_captured_se"] - 1) < 1e-12
+    assert abs(last["high_quality"] - 85) < 1e-9 and abs(last["high_quality_se"] - 5) < 1e-9
+    assert abs(last["kl_to_uniform"] - 0.4) < 1e-12 and abs(last["kl_to_uniform_se"] - 0.1) < 1e-12
