@@ -255,7 +255,7 @@ def read_records(paths):
         if "results" not in record:
             key = f"result_at_{record['steps']}"
             if key not in record:
-                raise SystemExit(f"mixtures.py: argument --records: {path} has neither results nor {key}")
+                raise ValueError(f"expected results or {key} in {path}, received neither")
             record["results"] = {str(record["steps"]): record[key]}
         records.append(record)
     return records
@@ -322,6 +322,10 @@ def main():
     if any(s % 1000 or s > args.steps for s in args.eval_steps):
         parser.error(f"argument --eval-steps: expected multiples of 1000 up to --steps, received {eval_steps}")
     args.out = args.out or os.path.join(keras_gan.run.runs_root(), "mixtures")
+    try:  # read before any training, so that a bad path fails at once
+        exported = read_records(args.records)
+    except (OSError, ValueError, KeyError) as error:
+        parser.error(f"argument --records: {error}")
     os.makedirs(args.out, exist_ok=True)
     log = os.path.join(args.out, "runs.jsonl")
     seeds = [int(s) for s in args.seed_list.split(",")] if args.seed_list else list(range(args.seeds))
@@ -357,7 +361,7 @@ def main():
         if samples_by_pack:
             plot(samples_by_pack, name, os.path.join(args.out, f"{name}.png"))
     # One record per run: a run in runs.jsonl and in --records counts once.
-    runs = {(r["mixture"], r["pack"], r["seed"], r["recipe"], r["steps"]): r for r in read_records(args.records) + done}
+    runs = {(r["mixture"], r["pack"], r["seed"], r["recipe"], r["steps"]): r for r in exported + done}
     records = [r for r in runs.values() if r["recipe"] == args.recipe and r["steps"] == args.steps]
     summary = summarize(records)
     with open(os.path.join(args.out, "summary.json"), "w") as f:
