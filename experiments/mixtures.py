@@ -238,6 +238,11 @@ def run(name, pack, seed, args):
     return record, evaluations.samples()
 
 
+def run_key(record):
+    """What names one run: (mixture, pack, seed, recipe, steps)."""
+    return record["mixture"], record["pack"], record["seed"], record["recipe"], record["steps"]
+
+
 def read_log(path):
     if not os.path.exists(path):
         return []
@@ -309,7 +314,7 @@ def main():
     parser.add_argument("--seed-list", default=None, help="comma-separated seeds to run (instead of 0 .. --seeds - 1)")
     parser.add_argument("--out", default=None, help="default: $KERAS_GAN_RUNS/mixtures")
     parser.add_argument("--no-fast", action="store_true", help="plain fit, without XLA and steps_per_execution")
-    parser.add_argument("--report", action="store_true", help="summarize runs.jsonl only")
+    parser.add_argument("--report", action="store_true", help="summarize runs.jsonl and --records, without training")
     parser.add_argument("--records", nargs="*", default=[],
                         help="also summarize these records of finished runs (result.json or an export's config.json)")
     args = parser.parse_args()
@@ -334,9 +339,7 @@ def main():
             for seed in seeds:
                 for pack in (int(p) for p in args.packs.split(",")):
                     # Read again before each run: several processes may share the log.
-                    if (name, pack, seed, args.recipe, args.steps) in {
-                        (r["mixture"], r["pack"], r["seed"], r["recipe"], r["steps"]) for r in read_log(log)
-                    }:
+                    if (name, pack, seed, args.recipe, args.steps) in {run_key(r) for r in read_log(log)}:
                         continue
                     try:
                         record, samples = run(name, pack, seed, args)
@@ -361,7 +364,7 @@ def main():
         if samples_by_pack:
             plot(samples_by_pack, name, os.path.join(args.out, f"{name}.png"))
     # One record per run: a run in runs.jsonl and in --records counts once.
-    runs = {(r["mixture"], r["pack"], r["seed"], r["recipe"], r["steps"]): r for r in exported + done}
+    runs = {run_key(r): r for r in exported + done}
     records = [r for r in runs.values() if r["recipe"] == args.recipe and r["steps"] == args.steps]
     summary = summarize(records)
     with open(os.path.join(args.out, "summary.json"), "w") as f:

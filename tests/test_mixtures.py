@@ -43,10 +43,10 @@ def test_report_summarizes_exported_records_by_hand(tmp_path):
         "modes_captured": 5, "high_quality": 0.8, "kl_to_uniform": 0.5}}))
     out = tmp_path / "mixtures"
     result = run_python(["experiments/mixtures.py", "--report", "--mixtures", "ring", "--steps", "2000",
-                         "--out", str(out), "--records", str(first), str(second)])
+                         "--out", str(out), "--records", str(first), str(second), str(first)])
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["runs"] == 2
+    assert summary["runs"] == 2  # the record given twice counts once
     rows = {row["step"]: row for row in summary["summary"]}
     assert rows[1000]["seeds"] == 1 and rows[1000]["modes_captured_se"] is None
     last = rows[2000]
@@ -54,3 +54,12 @@ def test_report_summarizes_exported_records_by_hand(tmp_path):
     assert last["seeds"] == 2 and last["modes_captured"] == 6 and abs(last["modes_captured_se"] - 1) < 1e-12
     assert abs(last["high_quality"] - 85) < 1e-9 and abs(last["high_quality_se"] - 5) < 1e-9
     assert abs(last["kl_to_uniform"] - 0.4) < 1e-12 and abs(last["kl_to_uniform_se"] - 0.1) < 1e-12
+    # A record without its evaluations is refused, naming the argument, before anything is written.
+    refused_out = tmp_path / "refused"
+    bare = tmp_path / "c.json"
+    bare.write_text(json.dumps({**base, "seed": 2}))
+    refused = run_python(["experiments/mixtures.py", "--report", "--mixtures", "ring", "--steps", "2000",
+                          "--out", str(refused_out), "--records", str(bare)])
+    assert refused.returncode == 2
+    assert f"argument --records: expected results or result_at_2000 in {bare}, received neither" in refused.stderr
+    assert not refused_out.exists()
