@@ -18,19 +18,13 @@ import glob
 import json
 import os
 
-import numpy as np
 import tensorflow as tf
 
 from keras_gan import data
 from keras_gan.evaluation import classifier
 from keras_gan.evaluation import features
 from keras_gan.evaluation import statistics
-
-
-def samples(export, count=10_000, batch_size=500):
-    sample = tf.saved_model.load(export).signatures["sample"]
-    return np.concatenate([sample(num_samples=tf.constant(batch_size), seed=tf.constant(batch))["images"].numpy()
-                           for batch in range(count // batch_size)])
+from keras_gan.evaluation.__main__ import draw
 
 
 def main(argv=None):
@@ -47,7 +41,8 @@ def main(argv=None):
     test = data.images_of("mnist", "test", 10_000, args.data_dir)
     sets = {"real train[500:10500]": data.images_of("mnist", "train[500:10500]", 10_000, args.data_dir)}
     for export in sorted(glob.glob("docs/reference_generators/mnist_*")):
-        sets[os.path.basename(export)] = samples(export)
+        sample = tf.saved_model.load(export).signatures["sample"]
+        sets[os.path.basename(export)] = draw(sample, 10_000, seed=0, num_classes=None)
     result = {}
     for name, model in models.items():
         feature_model = features.classifier_feature_model(model)

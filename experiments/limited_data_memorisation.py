@@ -37,6 +37,7 @@ from keras_gan import data
 from keras_gan.evaluation import features
 from keras_gan.evaluation import reference
 from keras_gan.evaluation import statistics
+from keras_gan.evaluation.__main__ import draw
 
 NUM_SAMPLES = 10_000
 NEAREST = 1_000
@@ -84,11 +85,7 @@ def main(argv=None):
         export = os.path.join(args.root, name, "best")
         if not os.path.exists(os.path.join(export, "saved_model.pb")):
             continue
-        sample = tf.saved_model.load(export).signatures["sample"]
-        images = np.concatenate([
-            sample(num_samples=tf.constant(500), seed=tf.constant(batch))["images"].numpy()
-            for batch in range(NUM_SAMPLES // 500)
-        ])
+        images = draw(tf.saved_model.load(export).signatures["sample"], NUM_SAMPLES, seed=0, num_classes=None)
         with open(os.path.join(args.root, name, "best.json")) as f:
             best = json.load(f)
         result[name] = {"step": best["step"], **measure(images, train, held_out, model, test_stats)}
