@@ -327,7 +327,7 @@ def main():
     digits = [(1, 7), (3, 8), (4, 9)]
     data = {"test": test_images, "train": train_images[:10000], "interpolation_digits": digits,
             "interpolation_pairs": [(first[a], first[b]) for a, b in digits]}
-    classifier = mnist_classifier(data_dir=args.data_dir)
+    classifier = mnist_classifier()
     feature_model = feature_models.classifier_feature_model(classifier)
     test_features = feature_models.features_of(test_images, feature_model)
 

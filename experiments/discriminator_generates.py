@@ -97,7 +97,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     if not args.gan:
         gan.save(os.path.join(args.out, "gan.keras"))
-    classifier = mnist_classifier(data_dir=args.data_dir)
+    classifier = mnist_classifier()
     feature_model = feature_models.classifier_feature_model(classifier)
     test = keras_gan.data.images_of("mnist", "test", 10000, data_dir=args.data_dir)
     test_features = feature_models.features_of(test, feature_model)

@@ -2,13 +2,14 @@
 
     python experiments/fcd_classifier_spread.py [--data-dir DIR] [--retrain 2] [--out docs/fcd_classifier_spread.json]
 
-`keras_gan.evaluation.classifier.mnist_classifier` trains the classifier
-whose last hidden layer gives the FCD features the first time it runs on a
-machine (its initial weights are not seeded), then caches it. Runs on
-different machines are therefore scored by different classifiers. This
-scores the same samples (10,000 of each exported generator in
+Until 2026-12-03 the classifier whose last hidden layer gives the FCD
+features was trained the first time keras_gan ran on a machine (its
+initial weights are not seeded) and cached there, so runs on different
+machines were scored by different classifiers; since then keras_gan ships
+one (`keras_gan.evaluation.classifier.mnist_classifier`). This scores the
+same samples (10,000 of each exported generator in
 `docs/reference_generators/mnist_*`, and 10,000 real training images,
-`train[500:10500]`) against the 10,000 test images with the cached
+`train[500:10500]`) against the 10,000 test images with the shipped
 classifier and with `--retrain` freshly trained ones, and writes the
 distances, one dict per classifier.
 """
@@ -30,10 +31,10 @@ from keras_gan.evaluation.__main__ import draw
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", default=None, help="TFDS data directory holding MNIST")
-    parser.add_argument("--retrain", type=int, default=2, help="freshly trained classifiers beside the cached one")
+    parser.add_argument("--retrain", type=int, default=2, help="freshly trained classifiers beside the shipped one")
     parser.add_argument("--out", default="docs/fcd_classifier_spread.json")
     args = parser.parse_args(argv)
-    models = {"cached": classifier.mnist_classifier(data_dir=args.data_dir)}
+    models = {"shipped": classifier.mnist_classifier()}
     for seed in range(1, args.retrain + 1):
         model, accuracy = classifier.train_mnist_classifier(args.data_dir, seed=seed)
         print(f"classifier {seed}: test accuracy {accuracy:.4f}", flush=True)

@@ -129,7 +129,7 @@ def main():
     x = mask_bottom(y)
     test_targets = pad(test_images)
     test_inputs = mask_bottom(test_targets)
-    classifier = mnist_classifier(data_dir=args.data_dir)
+    classifier = mnist_classifier()
     feature_model = feature_models.classifier_feature_model(classifier)
     report = {"epochs": args.epochs, "updates": args.epochs * (len(x) // 64), "train_images": len(x),
               "width": args.width, "models": {}}

@@ -74,7 +74,7 @@ def main(argv=None):
     train = data.images_of("mnist", f"train[:{count}]", count, args.data_dir)
     held_out = data.images_of("mnist", "test", count, args.data_dir)
     others = data.images_of("mnist", f"train[{count}:{count + NUM_SAMPLES}]", NUM_SAMPLES, args.data_dir)
-    model = reference.feature_model("classifier", data_dir=args.data_dir)
+    model = reference.feature_model("classifier")
     test_stats = reference.reference_statistics("mnist", "test", "classifier", NUM_SAMPLES, data_dir=args.data_dir,
                                                 model=model)
     replay = train[np.random.default_rng(0).integers(0, count, NUM_SAMPLES)]

@@ -1,4 +1,4 @@
-"""The project's MNIST classifier and label fidelity, on real MNIST."""
+"""The MNIST classifier shipped with keras_gan, and label fidelity on real MNIST."""
 
 import json
 import os
@@ -24,8 +24,7 @@ def mnist_test():
 
 @pytest.fixture(scope="module")
 def classifier():
-    # Trained once per machine (a few minutes), then loaded from the cache.
-    return keras_gan.evaluation.mnist_classifier(data_dir=require_mnist())
+    return keras_gan.evaluation.mnist_classifier()
 
 
 def test_classifier_is_at_least_99_percent_accurate_on_the_test_split(classifier, mnist_test):
@@ -33,7 +32,10 @@ def test_classifier_is_at_least_99_percent_accurate_on_the_test_split(classifier
     predicted = np.argmax(classifier.predict(images, batch_size=1000, verbose=0), axis=-1)
     accuracy = np.mean(predicted == labels)
     assert accuracy >= 0.99
-    assert classifier.test_accuracy == pytest.approx(accuracy, abs=1e-6)  # the cached report is the truth
+    # The shipped record is the truth: 9,930 of 10,000 where it was made; another
+    # CPU's rounding may move one borderline image.
+    assert classifier.test_accuracy == 0.993
+    assert accuracy == pytest.approx(classifier.test_accuracy, abs=1.01e-4)
 
 
 def real_images_generator(mnist_test, ignore_labels=False):
@@ -121,37 +123,45 @@ def test_evaluation_command_writes_metrics_json_for_an_export(tmp_path):
     assert metrics["two_sample"]["accuracy"] > 0.9 and metrics["two_sample"]["p_value"] < 1e-6
 
 
-CONCURRENT_CLASSIFIER = """
-import os, sys, time
-import keras
-from keras_gan.evaluation import classifier
+def test_shipped_weights_are_the_ones_their_record_names():
+    from keras_gan.evaluation import classifier
 
-def train(data_dir=None):
-    with open(sys.argv[2], "a") as f:
-        f.write(f"{os.getpid()}\\n")
-    time.sleep(2)  # long enough for the other process to reach the lock
-    return classifier.build_mnist_classifier(), 0.995
-
-classifier.train_mnist_classifier = train
-print(classifier.mnist_classifier(cache_dir=sys.argv[1]).test_accuracy)
-"""
+    assert classifier.sha256_of(classifier.WEIGHTS) == classifier.shipped_report()["sha256"]
+    assert keras_gan.evaluation.mnist_classifier().sha256 == classifier.shipped_report()["sha256"]
 
 
-def test_two_processes_share_one_classifier_training(tmp_path):
-    # pytest-xdist workers (or two runs) on a fresh machine: one trains and
-    # caches, the other waits for its lock and loads the cache.
-    from conftest import finish, start_python
+def test_the_classifier_needs_neither_mnist_nor_training(monkeypatch, tmp_path):
+    # FCD is one metric only if no machine trains its own classifier.
+    from keras_gan.evaluation import classifier
 
-    script = tmp_path / "train_twice.py"  # not concurrent.py: that would shadow the standard library
-    script.write_text(CONCURRENT_CLASSIFIER)
-    trainings = tmp_path / "trainings.txt"
-    processes = [
-        start_python([str(script), str(tmp_path / "cache"), str(trainings)], stdout=-1, stderr=-1, text=True)
-        for _ in range(2)
-    ]
-    outputs = finish(processes, timeout=300)
-    assert [float(out.strip().splitlines()[-1]) for out in outputs] == [0.995, 0.995]
-    assert len(trainings.read_text().split()) == 1
-    assert sorted(os.listdir(tmp_path / "cache")) == [
-        "mnist_classifier.json", "mnist_classifier.keras", "mnist_classifier.lock"
-    ]
+    def refuse(*args, **kwargs):
+        raise AssertionError("the classifier must not be trained or read MNIST")
+
+    monkeypatch.setattr(classifier, "train_mnist_classifier", refuse)
+    monkeypatch.setattr(keras_gan.data, "load_tfds", refuse)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    model = classifier.mnist_classifier()
+    logits = model.predict(np.zeros((2, 28, 28, 1), np.float32), verbose=0)
+    assert logits.shape == (2, 10) and np.all(np.isfinite(logits))
+    assert os.listdir(tmp_path) == []  # nothing cached, nothing written
+
+
+def test_save_classifier_writes_weights_and_their_record_and_refuses_a_weak_classifier(tmp_path):
+    from keras_gan.evaluation import classifier
+
+    model = classifier.build_mnist_classifier()
+    model.compile("adam", "mse")  # a compiled model: its optimizer must not be saved
+    with pytest.raises(ValueError, match=r"argument `accuracy`.*at least 0.99.*Received: accuracy=0.9890"):
+        classifier.save_classifier(model, 0.989, tmp_path / "weak", "test")
+    assert not (tmp_path / "weak").exists()
+    classifier.save_classifier(model, 0.995, tmp_path / "good", "test")
+    record = json.loads((tmp_path / "good" / "mnist_classifier.json").read_text())
+    weights = tmp_path / "good" / "mnist_classifier.weights.h5"
+    assert record == {"test_accuracy": 0.995, "sha256": classifier.sha256_of(weights), "provenance": "test"}
+    reloaded = classifier.build_mnist_classifier()
+    reloaded.load_weights(weights)
+    for saved, original in zip(reloaded.weights, model.weights):
+        np.testing.assert_array_equal(saved.numpy(), original.numpy())
+    # The shipped file has the same layout: 218,778 float32 parameters and no optimizer state.
+    assert sum(int(np.prod(w.shape)) for w in model.weights) == 218_778
+    assert os.path.getsize(weights) == os.path.getsize(classifier.WEIGHTS)

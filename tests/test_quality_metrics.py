@@ -203,25 +203,32 @@ def test_reference_is_computed_once_and_a_different_protocol_gets_its_own_file(t
     )
 
 
-def test_the_classifier_feature_network_is_trained_from_the_given_tfds_directory(tmp_path, monkeypatch):
-    # On a machine without the cached classifier, QualityMetrics trains it from MNIST: from `data_dir`,
-    # not from ~/tensorflow_datasets (train.py --data-dir failed there before this was passed on).
-    from keras_gan.evaluation import classifier
-
+def test_reference_images_are_read_from_the_given_tfds_directory(tmp_path, monkeypatch):
+    # train.py --data-dir once read ~/tensorflow_datasets instead.
     asked = []
 
-    def fake_classifier(cache_dir=None, data_dir=None):
-        asked.append(data_dir)
-        inputs = keras.Input((28, 28, 1))
-        hidden = keras.layers.Dense(3, name="features")(keras.layers.Flatten()(inputs))
-        return keras.Model(inputs, keras.layers.Dense(10, activation="softmax")(hidden))
+    def images_of(dataset, split, count, data_dir=None):
+        asked.append((dataset, split, count, data_dir))
+        return np.zeros((count, SIDE, SIDE, 1), np.float32)
 
-    monkeypatch.setattr(classifier, "mnist_classifier", fake_classifier)
-    folder = tmp_path / "images"
-    write_folder(folder, 3, side=28)
-    reference.reference_statistics(str(folder), features="classifier", count=2, cache_dir=tmp_path / "cache",
+    monkeypatch.setattr(keras_gan.data, "images_of", images_of)
+    reference.reference_statistics("mnist", "test", "classifier", 3, cache_dir=tmp_path, model=flatten_model(),
                                    data_dir=str(tmp_path / "tfds"))
-    assert asked == [str(tmp_path / "tfds")]
+    assert asked == [("mnist", "test", 3, str(tmp_path / "tfds"))]
+
+
+def test_a_new_classifier_gets_new_reference_files(monkeypatch):
+    # The cache is keyed by the classifier's weights: statistics of old weights are never read for new ones.
+    from keras_gan.evaluation import classifier
+
+    shipped = classifier.shipped_report()["sha256"]
+    name = reference.protocol_name("mnist", "test", "classifier", "legacy_tf", 10000)
+    assert name == f"mnist-test-classifier.{shipped[:12]}-none-10000"
+    monkeypatch.setattr(classifier, "shipped_report", lambda: {"sha256": "f" * 64})
+    assert reference.protocol_name("mnist", "test", "classifier", "legacy_tf", 10000) == (
+        "mnist-test-classifier.ffffffffffff-none-10000")
+    # FID's network is the one fixed standard graph: its files keep their names.
+    assert reference.protocol_name("mnist", "test", "fid_inception", "clean", 10) == "mnist-test-fid_inception-clean-10"
 
 
 def test_protocol_names_differ_by_split_network_resize_and_count():

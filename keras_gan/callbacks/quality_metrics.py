@@ -162,9 +162,7 @@ class QualityMetrics(keras.callbacks.Callback):
         # The feature network and the reference before the first step.
         if self._reference is None:
             if self._feature_model is None:
-                self._feature_model = references.feature_model(
-                    self.features, self.fid_weights, self.resize, self.data_dir
-                )
+                self._feature_model = references.feature_model(self.features, self.fid_weights, self.resize)
             self._reference = references.reference_statistics(
                 self.dataset, self.split, self.features, self.reference_count, self.resize, self.fid_weights,
                 image_size=self.image_size, data_dir=self.data_dir, cache_dir=self.cache_dir,

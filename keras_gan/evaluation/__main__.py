@@ -68,7 +68,7 @@ def draw(sample, num_samples, seed, num_classes, batch_size=500):
 
 def mnist_metrics(sample, fake, num_classes, args, skip):
     real = data.images_of("mnist", "test", 10_000, args.data_dir)
-    classifier = mnist_classifier(data_dir=args.data_dir)
+    classifier = mnist_classifier()
     extractor = features.classifier_feature_model(classifier)
     real_features, fake_features = features.features_of(real, extractor), features.features_of(fake, extractor)
     result = {"classifier_test_accuracy": classifier.test_accuracy}

@@ -1,20 +1,25 @@
-"""The project's MNIST classifier: trained once per machine, then cached."""
+"""The project's MNIST classifier, FCD's feature network: fixed weights shipped with keras_gan.
 
-import contextlib
-import fcntl
+The Frechet classifier distance (`fcd10k_test`) is only one metric if every
+machine computes it with the same network, as FID uses one Inception graph.
+Until 2026-12-03 each machine trained its own classifier, unseeded, and the
+same samples scored up to about 20 % apart on different machines
+(`experiments/fcd_classifier_spread.py`). Now the weights are part of the
+package (`mnist_classifier.weights.h5`, with its SHA-256 and test accuracy
+in `mnist_classifier.json`), and `train_mnist_classifier` only makes new
+ones: `python -m keras_gan.evaluation.classifier --out DIR`.
+"""
+
+import argparse
+import hashlib
 import json
 import os
 
 import keras
 
 MIN_TEST_ACCURACY = 0.99
-CACHE_FILE = "mnist_classifier.keras"
-
-
-def default_cache_dir():
-    """`$KERAS_HOME/keras_gan`, else `~/.keras/keras_gan` (Keras's own rule)."""
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return os.path.join(home, "keras_gan")
+WEIGHTS = os.path.join(os.path.dirname(__file__), "mnist_classifier.weights.h5")
+REPORT = os.path.join(os.path.dirname(__file__), "mnist_classifier.json")
 
 
 def build_mnist_classifier():
@@ -45,6 +50,9 @@ def train_mnist_classifier(data_dir=None, epochs=4, seed=0):
     """Trains `build_mnist_classifier` on MNIST's train split: Adam with a
     cosine decay of the learning rate from 1e-3 to 0, batches of 128.
 
+    `seed` orders the data only: the initial weights and the dropout masks
+    are not seeded, so two calls give two different classifiers.
+
     Returns:
         (model, test_accuracy), the accuracy on the 10,000 test images.
     """
@@ -69,77 +77,79 @@ def train_mnist_classifier(data_dir=None, epochs=4, seed=0):
     return model, float(accuracy)
 
 
-def mnist_classifier(cache_dir=None, data_dir=None):
-    """The MNIST classifier: loaded from the cache, or trained and cached.
+def sha256_of(path):
+    """The SHA-256 of a file, as 64 hex digits."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
-    Trained on MNIST's train split (about 2 minutes on two CPU cores) the
-    first time on a machine, then loaded from
-    `cache_dir/mnist_classifier.keras`, with its test accuracy in
-    `mnist_classifier.json` beside it.
 
-    Args:
-        cache_dir: str or None; default `$KERAS_HOME/keras_gan` or
-            `~/.keras/keras_gan`.
-        data_dir: TFDS data directory holding MNIST, as in
-            `keras_gan.data.load_tfds` (never downloads).
+def shipped_report():
+    """The shipped classifier's record: `test_accuracy` (float, on MNIST's
+    10,000 test images), `sha256` (of `WEIGHTS`) and `provenance`."""
+    with open(REPORT) as f:
+        return json.load(f)
+
+
+def mnist_classifier():
+    """The MNIST classifier behind FCD, with the weights shipped in keras_gan.
+
+    Needs neither MNIST nor training: every machine gets the same network,
+    so `fcd10k_test` is one metric everywhere.
 
     Returns:
         A `keras.Model` from images, float32 `(batch, 28, 28, 1)` in [-1, 1],
         to logits `(batch, 10)`. Its `test_accuracy` attribute holds the
-        accuracy on MNIST's 10,000 test images, at least 0.99.
-
-    Raises:
-        FileNotFoundError: if MNIST is not prepared in `data_dir`.
-        RuntimeError: if training reaches less than 99 % test accuracy
-            (nothing is cached then).
+        accuracy on MNIST's 10,000 test images (0.993) and its `sha256`
+        attribute the weights file's digest.
     """
-    cache_dir = cache_dir or default_cache_dir()
-    path = os.path.join(cache_dir, CACHE_FILE)
-    report = os.path.join(cache_dir, "mnist_classifier.json")
-
-    def cached():
-        if not (os.path.exists(path) and os.path.exists(report)):
-            return None
-        model = keras.saving.load_model(path)
-        with open(report) as f:
-            model.test_accuracy = json.load(f)["test_accuracy"]
-        return model
-
-    model = cached()
-    if model is not None:
-        return model
-    os.makedirs(cache_dir, exist_ok=True)
-    # One process trains; others (two runs, pytest-xdist workers) wait for
-    # the lock, then load what it cached.
-    with _locked(os.path.join(cache_dir, "mnist_classifier.lock")):
-        model = cached()
-        if model is not None:
-            return model
-        model, accuracy = train_mnist_classifier(data_dir)
-        if accuracy < MIN_TEST_ACCURACY:
-            raise RuntimeError(
-                f"The MNIST classifier reached {accuracy:.4f} test accuracy, below "
-                f"{MIN_TEST_ACCURACY}; it was not cached."
-            )
-        # Model first, then the report that marks the cache complete; each is
-        # written beside its place and renamed, so a kill leaves no half file.
-        model.save(f"{path}.partial.keras")
-        os.replace(f"{path}.partial.keras", path)
-        with open(f"{report}.partial", "w") as f:
-            json.dump({"test_accuracy": accuracy}, f)
-        os.replace(f"{report}.partial", report)
-    model.test_accuracy = accuracy
+    report = shipped_report()
+    model = build_mnist_classifier()
+    model.load_weights(WEIGHTS)
+    model.test_accuracy = report["test_accuracy"]
+    model.sha256 = report["sha256"]
     return model
 
 
-@contextlib.contextmanager
-def _locked(path):
-    """An exclusive advisory lock on `path` (created if absent), held for
-    the block; released when the process dies, so a killed trainer blocks
-    no one."""
-    with open(path, "a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+def save_classifier(model, accuracy, directory, provenance):
+    """Writes `model`'s weights (without optimizer state) and its record to
+    `directory`, under the shipped files' names.
+
+    Raises:
+        ValueError: if `accuracy` is below 99 % (nothing is written then).
+    """
+    if accuracy < MIN_TEST_ACCURACY:
+        raise ValueError(
+            f"Invalid value for argument `accuracy`. Expected a test accuracy of at least {MIN_TEST_ACCURACY}. "
+            f"Received: accuracy={accuracy:.4f}"
+        )
+    os.makedirs(directory, exist_ok=True)
+    # A fresh copy: a compiled model would save its optimizer's variables too.
+    weights_only = build_mnist_classifier()
+    weights_only.set_weights(model.get_weights())
+    weights = os.path.join(directory, os.path.basename(WEIGHTS))
+    weights_only.save_weights(weights)
+    with open(os.path.join(directory, os.path.basename(REPORT)), "w") as f:
+        json.dump({"test_accuracy": accuracy, "sha256": sha256_of(weights), "provenance": provenance}, f, indent=1)
+        f.write("\n")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Train a new MNIST classifier (about 2 minutes on two CPU cores) and write its weights "
+        "and record to --out. The shipped one is replaced only by copying them into keras_gan/evaluation: "
+        "every FCD measured before is then no longer comparable."
+    )
+    parser.add_argument("--out", required=True, help="directory for mnist_classifier.weights.h5 and .json")
+    parser.add_argument("--data-dir", default=None, help="TFDS data directory holding MNIST")
+    parser.add_argument("--seed", type=int, default=0, help="data order (default: 0)")
+    args = parser.parse_args(argv)
+    model, accuracy = train_mnist_classifier(args.data_dir, seed=args.seed)
+    save_classifier(model, accuracy, args.out, f"train_mnist_classifier(epochs=4, seed={args.seed})")
+    print(f"test accuracy {accuracy:.4f}; written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

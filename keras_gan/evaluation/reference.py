@@ -2,15 +2,17 @@
 
 A Frechet distance compares the generator's features with a reference set's.
 The reference side (its mean, covariance and features) depends only on the
-protocol: the dataset, the split, the feature network, the resize mode and
-the image count. `reference_statistics` computes it once per protocol and
-caches it as an `.npz` under `$KERAS_HOME/keras_gan/reference_statistics`
-(else `~/.keras/...`); every later evaluation with the same protocol reads
-the file. A different protocol gets a different file.
+protocol: the dataset, the split, the feature network (for the MNIST
+classifier, its weights' digest), the resize mode and the image count.
+`reference_statistics` computes it once per protocol and caches it as an
+`.npz` under `$KERAS_HOME/keras_gan/reference_statistics` (else
+`~/.keras/...`); every later evaluation with the same protocol reads the
+file. A different protocol gets a different file.
 
 Feature networks (`FEATURE_NETWORKS`):
-- "classifier": the project's MNIST classifier's last hidden layer (128
-  features; 28x28x1 images only): the Frechet classifier distance (FCD);
+- "classifier": the last hidden layer of the MNIST classifier shipped with
+  keras_gan (128 features; 28x28x1 images only): the Frechet classifier
+  distance (FCD);
 - "fid_inception": the FID Inception-v3 (`fid_inception`, 2048 features,
   needs its converted weights file): FID, comparable with published FIDs
   at the same sample count, reference split and resize mode;
@@ -33,8 +35,8 @@ import re
 
 import numpy as np
 
+from keras_gan.evaluation import classifier
 from keras_gan.evaluation import statistics
-from keras_gan.evaluation.classifier import default_cache_dir
 from keras_gan.validation import check_positive_int
 
 FEATURE_NETWORKS = ("classifier", "fid_inception", "inception_imagenet")
@@ -73,10 +75,9 @@ def metric_names(features, num_samples, split, resize="legacy_tf", dataset="mnis
     return f"{frechet}{suffix}", f"{kid}{suffix}"
 
 
-def feature_model(name, fid_weights=None, resize="legacy_tf", data_dir=None):
+def feature_model(name, fid_weights=None, resize="legacy_tf"):
     """The feature network `name` as a callable from images in [-1, 1] to
-    float `(batch, d)`, with its dimension d as `.dimension`. "classifier"
-    is trained on MNIST from TFDS `data_dir` the first time (then cached).
+    float `(batch, d)`, with its dimension d as `.dimension`.
 
     Raises:
         ValueError: for an unknown `name` or resize mode, or "fid_inception"
@@ -85,10 +86,9 @@ def feature_model(name, fid_weights=None, resize="legacy_tf", data_dir=None):
     """
     check_feature_network(name)
     if name == "classifier":
-        from keras_gan.evaluation.classifier import mnist_classifier
         from keras_gan.evaluation.features import classifier_feature_model
 
-        model = classifier_feature_model(mnist_classifier(data_dir=data_dir))
+        model = classifier_feature_model(classifier.mnist_classifier())
         model.dimension = int(model.outputs[0].shape[-1])
         return model
     if name == "fid_inception":
@@ -104,13 +104,22 @@ def feature_model(name, fid_weights=None, resize="legacy_tf", data_dir=None):
 
 def protocol_name(dataset, split, features, resize, count):
     """A file-name-safe key of the protocol; an image folder is named by
-    its base name and a hash of its absolute path."""
+    its base name and a hash of its absolute path, the classifier by the
+    first 12 hex digits of its weights' SHA-256 (new weights, new files)."""
     if os.path.isdir(dataset):
         path = os.path.abspath(dataset)
         dataset = f"{os.path.basename(path.rstrip(os.sep))}-{hashlib.sha1(path.encode()).hexdigest()[:8]}"
         split = "folder"
+    if features == "classifier":
+        features = f"classifier.{classifier.shipped_report()['sha256'][:12]}"
     resize = resize if features == "fid_inception" else "none"
     return re.sub(r"[^A-Za-z0-9_.=-]+", "_", f"{dataset}-{split}-{features}-{resize}-{count}")
+
+
+def default_cache_dir():
+    """`$KERAS_HOME/keras_gan`, else `~/.keras/keras_gan` (Keras's own rule)."""
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return os.path.join(home, "keras_gan")
 
 
 def cache_directory(cache_dir=None):
@@ -195,7 +204,7 @@ def reference_statistics(
             stats["count"] = int(stored["count"])
         return {**stats, "protocol": protocol, "path": path, "computed": False}
     if model is None:
-        model = feature_model(features, fid_weights, resize, data_dir)
+        model = feature_model(features, fid_weights, resize)
     from keras_gan.evaluation.features import features_of
 
     values = features_of(reference_images(dataset, split, count, image_size, data_dir), model)
