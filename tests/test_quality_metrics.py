@@ -212,9 +212,13 @@ def test_reference_images_are_read_from_the_given_tfds_directory(tmp_path, monke
         return np.zeros((count, SIDE, SIDE, 1), np.float32)
 
     monkeypatch.setattr(keras_gan.data, "images_of", images_of)
-    reference.reference_statistics("mnist", "test", "classifier", 3, cache_dir=tmp_path, model=flatten_model(),
-                                   data_dir=str(tmp_path / "tfds"))
+    stats = reference.reference_statistics("mnist", "test", "classifier", 3, cache_dir=tmp_path,
+                                           model=flatten_model(), data_dir=str(tmp_path / "tfds"))
     assert asked == [("mnist", "test", 3, str(tmp_path / "tfds"))]
+    # The protocol (QualityMetrics writes it into every record) names the classifier's weights.
+    from keras_gan.evaluation import classifier
+
+    assert stats["protocol"]["classifier_sha256"] == classifier.sha256_of(classifier.WEIGHTS)
 
 
 def test_a_new_classifier_gets_new_reference_files(monkeypatch):

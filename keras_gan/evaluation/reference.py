@@ -184,7 +184,8 @@ def reference_statistics(
     Returns:
         dict: `mean` float64 `(d,)`, `covariance` float64 `(d, d)`, `count`,
         `features` float32 `(count, d)` (for KID), `protocol` (a dict of the
-        above arguments), `path` (the cache file), `computed` (False when
+        above arguments; for "classifier" also `classifier_sha256`, the
+        weights' digest), `path` (the cache file), `computed` (False when
         read from the cache).
 
     Raises:
@@ -198,6 +199,8 @@ def reference_statistics(
     path = os.path.join(cache_directory(cache_dir), f"{name}.npz")
     protocol = {"dataset": dataset, "split": split, "features": features, "count": count,
                 "resize": resize if features == "fid_inception" else None}
+    if features == "classifier":  # which weights: the records say what measured them
+        protocol["classifier_sha256"] = classifier.shipped_report()["sha256"]
     if os.path.exists(path):
         with np.load(path) as stored:
             stats = {key: stored[key] for key in ("mean", "covariance", "features")}
