@@ -178,3 +178,33 @@ def test_a_run_recorded_before_the_newer_settings_continues(tmp_path):
     other, _ = cli.resolve(["--output-dir", str(tmp_path), "--latent-prior", "uniform"])
     with pytest.raises(directory.RunDirectoryError, match="latent_prior: 'normal' -> 'uniform'"):
         directory.prepare(other, options.MAY_CHANGE, defaults)
+
+
+def test_a_finished_run_continues_only_with_a_larger_epochs(tmp_path):
+    """A finished run (finished.json beside its kept backup) is refused with
+    the epochs it trained unless --epochs exceeds them; other settings are
+    still refused by name; a finished run that kept no backup (an earlier
+    version's) is refused. prepare writes nothing."""
+    defaults = {**options.DEFAULTS, "recipe": "dcgan"}
+    config, _ = cli.resolve(["--output-dir", str(tmp_path), "--epochs", "60"])
+    directory.write_json(str(tmp_path / "config.json"), config)
+    (tmp_path / "backup").mkdir()
+    (tmp_path / "generator").mkdir()
+    directory.write_json(str(tmp_path / "finished.json"), {"epochs_trained": 60, "stopped_by": "--epochs"})
+    before = sorted(os.listdir(tmp_path))
+
+    for epochs in ("60", "59"):
+        same, _ = cli.resolve(["--output-dir", str(tmp_path), "--epochs", epochs])
+        with pytest.raises(directory.RunDirectoryError, match=r"finished run \(60 epochs, stopped by --epochs\); "
+                                                              r"pass --epochs above 60"):
+            directory.prepare(same, options.MAY_CHANGE, defaults)
+    further, _ = cli.resolve(["--output-dir", str(tmp_path), "--epochs", "61"])
+    assert directory.prepare(further, options.MAY_CHANGE, defaults) is True
+    other, _ = cli.resolve(["--output-dir", str(tmp_path), "--epochs", "100", "--loss", "hinge"])
+    with pytest.raises(directory.RunDirectoryError, match="loss: 'non_saturating' -> 'hinge'"):
+        directory.prepare(other, options.MAY_CHANGE, defaults)
+    assert sorted(os.listdir(tmp_path)) == before
+
+    (tmp_path / "backup").rmdir()
+    with pytest.raises(directory.RunDirectoryError, match="finished run whose training state was not kept"):
+        directory.prepare(further, options.MAY_CHANGE, defaults)

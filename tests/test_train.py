@@ -55,8 +55,10 @@ def test_train_writes_the_whole_run_directory(mnist_data_dir, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "3/3" in result.stdout  # Keras's progress output
     assert sorted(os.listdir(run)) == [
-        "checkpoints", "config.json", "generator", "history.csv", "interpolation", "losses.png", "samples", "tensorboard"
+        "backup", "checkpoints", "config.json", "finished.json", "generator", "history.csv", "interpolation",
+        "losses.png", "samples", "tensorboard"
     ]
+    assert json.loads((run / "finished.json").read_text()) == {"epochs_trained": 3, "stopped_by": "--epochs"}
     epochs = ["epoch_0001.png", "epoch_0002.png", "epoch_0003.png"]
     assert sorted(os.listdir(run / "samples")) == [*epochs, "samples.gif"]
     assert sorted(os.listdir(run / "interpolation")) == epochs
@@ -86,8 +88,19 @@ def test_train_writes_the_whole_run_directory(mnist_data_dir, tmp_path):
     # Rerunning the finished run's command changes nothing.
     before = {p: os.path.getmtime(p) for p in run.rglob("*")}
     again = run_python(["train.py", "--epochs", "3", "--output-dir", str(run), *TINY, *extras])
-    assert again.returncode != 0 and "holds a finished run" in again.stderr
+    assert again.returncode != 0 and "holds a finished run (3 epochs" in again.stderr
     assert before == {p: os.path.getmtime(p) for p in run.rglob("*")}
+
+    # A larger --epochs trains it further from its kept backup: epoch 4 only, appended.
+    further = run_python(["train.py", "--epochs", "4", "--output-dir", str(run), *TINY, *extras])
+    assert further.returncode == 0, further.stderr[-3000:]
+    assert "Epoch 4/4" in further.stdout and "Epoch 1/" not in further.stdout
+    with open(run / "history.csv") as f:
+        assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1", "2", "3"]
+    assert "epoch_0004.png" in os.listdir(run / "samples")
+    assert json.loads((run / "finished.json").read_text()) == {"epochs_trained": 4, "stopped_by": "--epochs"}
+    assert os.path.getmtime(run / "generator" / "saved_model.pb") > before[run / "generator" / "saved_model.pb"]
+    assert not (run / "backup.previous").exists()
 
 
 def test_rerun_after_a_kill_resumes_at_the_next_epoch(mnist_data_dir, tmp_path):
@@ -107,7 +120,9 @@ def test_rerun_after_a_kill_resumes_at_the_next_epoch(mnist_data_dir, tmp_path):
     assert f"Epoch {done + 1}/{done + 1}" in resumed.stdout
     assert "Epoch 1/" not in resumed.stdout or done == 0
     assert f"epoch_{done + 1:04d}.png" in os.listdir(run / "samples")
-    assert not (run / "backup").exists() and (run / "generator" / "saved_model.pb").exists()
+    assert (run / "generator" / "saved_model.pb").exists()
+    assert json.loads((run / "finished.json").read_text()) == {"epochs_trained": done + 1, "stopped_by": "--epochs"}
+    assert json.loads(metadata.read_text())["epoch"] == done + 1  # the kept backup holds the last epoch
 
 
 def test_conditional_run_has_a_row_per_class_and_a_labelled_export(mnist_data_dir, tmp_path):
@@ -207,7 +222,8 @@ def test_two_train_py_workers_write_one_run_directory(mnist_data_dir, tmp_path):
     run = tmp_path / "run"
     chief, other = finish(start_workers(run, ["--epochs", "2", *TINY]))
     assert "Wrote" in chief and "Wrote" not in other  # only the chief finishes the run
-    assert sorted(os.listdir(run)) == ["config.json", "generator", "history.csv", "interpolation", "losses.png", "samples"]
+    assert sorted(os.listdir(run)) == ["backup", "config.json", "finished.json", "generator", "history.csv",
+                                       "interpolation", "losses.png", "samples"]
     with open(run / "history.csv") as f:
         assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1"]  # one row per epoch, not two
 
@@ -385,7 +401,8 @@ def test_conditional_run_on_an_image_folder(tmp_path):
     result = run_python(["train.py", "--dataset", str(tmp_path / "images"), "--conditional", "--epochs", "2",
                          "--output-dir", str(run), *TINY])
     assert result.returncode == 0, result.stderr[-3000:]
-    assert sorted(os.listdir(run)) == ["config.json", "generator", "history.csv", "interpolation", "losses.png", "samples"]
+    assert sorted(os.listdir(run)) == ["backup", "config.json", "finished.json", "generator", "history.csv",
+                                       "interpolation", "losses.png", "samples"]
     config = json.loads((run / "config.json").read_text())
     assert config["class_names"] == ["circle", "square", "zigzag"] and config["dataset"] == str(tmp_path / "images")
     assert sorted(os.listdir(run / "samples")) == ["epoch_0001.png", "epoch_0002.png", "samples.gif"]

@@ -257,6 +257,13 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
             if os.path.exists(directory):
                 shutil.rmtree(directory)
 
+    def delete_older_backups(self):
+        """Removes every backup directory but the newest (partial, previous,
+        retired): what a finished run keeps to be trained further."""
+        for directory in backup_directories(self.backup_dir)[1:]:
+            if os.path.exists(directory):
+                shutil.rmtree(directory)
+
     # ------------------------------------------------------------------
     # Signals
 

@@ -22,9 +22,10 @@ run directory (--output-dir) receives:
     interpolation/      epoch_NNNN.png, linear and spherical paths in z (not with --targets)
     history.csv         d_loss, g_loss, d_real, d_fake, loss per epoch (CSVLogger)
     losses.png          the same, plotted
-    backup/             while training: weights, both optimizers, random state,
-    backup.previous/    epoch and batch (the newest backup, and the one before)
+    backup/             weights, both optimizers, random state, epoch and batch
+    backup.previous/    (the newest backup, and while training the one before)
     generator/          the trained generator as a SavedModel
+    finished.json       once the run ended: the epochs it trained, and what stopped it
     checkpoints/        with --save-every N: epoch_NNNN.keras every N epochs
     tensorboard/        with --tensorboard: scalars (train/) and grids (samples/)
     metrics.jsonl       with --eval-every N: one JSON object per evaluation (step, images
@@ -38,8 +39,10 @@ Rerunning the same command after an interruption resumes from the last
 backup (every epoch, or every --backup-every N generator updates, or on
 SIGTERM / SIGINT, after which train.py exits with 128 + the signal number),
 both optimizers' state included; a damaged backup falls back to the one
-before. A directory that holds a finished run, or a run with a different
-configuration, is never overwritten. A file-system failure ends in one
+before. A finished run keeps its newest backup: the same command with a
+larger --epochs trains it further. A directory that holds a run with a
+different configuration, or a finished run and no larger --epochs, is
+never overwritten. A file-system failure ends in one
 `error:` line naming the path.
 """
 

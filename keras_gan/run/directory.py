@@ -82,29 +82,48 @@ def check_resume(directory, config, may_change=(), defaults=None, name=None):
     return True
 
 
+FINISHED = "finished.json"
+
+
 def prepare(config, may_change=(), defaults=None):
     """`check_resume` for `train.py`'s `config["output_dir"]`, which also
-    knows backups: True to continue the interrupted run it holds, False
-    to start one.
+    knows backups: True to continue the run it holds, False to start one.
 
-    A directory whose run finished (a `generator/` export and no backup)
-    is refused; one stopped before its first backup starts again, with
-    any settings; an interrupted run continues only with the same settings
-    (`may_change` aside; `defaults` for settings it does not name).
+    An interrupted run continues only with the same settings (`may_change`
+    aside; `defaults` for settings it does not name). A finished run (its
+    `finished.json`, written once the generator is exported) keeps its last
+    backup: it continues, with the same settings, only when `--epochs`
+    exceeds the epochs it trained (train it further); otherwise it is
+    refused, as is a finished run of an earlier version, which kept no
+    backup. A run stopped before its first backup starts again, with any
+    settings.
 
     Raises:
         RunDirectoryError: naming the directory and, for other settings,
-            each one that differs (old -> new). Nothing is written.
+            each one that differs (old -> new); for a finished run, the
+            epochs it trained. Nothing is written.
     """
     from keras_gan.callbacks.backup_and_restore import backup_directories
 
     directory = config["output_dir"]
     backups = backup_directories(os.path.join(directory, "backup"))
-    if os.path.exists(os.path.join(directory, "config.json")) and not any(os.path.isdir(d) for d in backups):
+    has_backup = any(os.path.isdir(d) for d in backups)
+    if os.path.exists(os.path.join(directory, "config.json")) and not has_backup:
         if os.path.exists(os.path.join(directory, "generator")):
-            raise RunDirectoryError(f"--output-dir {directory} holds a finished run; choose another directory.")
+            raise RunDirectoryError(f"--output-dir {directory} holds a finished run whose training state was not "
+                                    "kept; choose another directory.")
         return False  # stopped before its first backup: start again
-    return check_resume(directory, config, may_change, defaults, name="--output-dir")
+    resume = check_resume(directory, config, may_change, defaults, name="--output-dir")
+    finished_path = os.path.join(directory, FINISHED)
+    if resume and os.path.exists(finished_path):
+        finished = read_json(finished_path)
+        if config["epochs"] <= finished["epochs_trained"]:
+            raise RunDirectoryError(
+                f"--output-dir {directory} holds a finished run ({finished['epochs_trained']} epochs, stopped by "
+                f"{finished['stopped_by']}); pass --epochs above {finished['epochs_trained']} to train it further, "
+                "or choose another directory."
+            )
+    return resume
 
 
 def keep_finished_epochs(history_csv, epochs):

@@ -14,6 +14,7 @@ from keras_gan import export
 from keras_gan import plotting
 from keras_gan import training
 from keras_gan.run import build
+from keras_gan.run.directory import FINISHED
 from keras_gan.run.directory import keep_finished_epochs
 from keras_gan.run.directory import write_json
 
@@ -83,6 +84,8 @@ def train(config, resume, verbose=1):
         if skipped:
             write_skipped(os.path.join(directory, "skipped_files.txt"), skipped)
         keep_finished_epochs(history_csv, done)
+        if resume and os.path.exists(os.path.join(directory, FINISHED)):
+            os.remove(os.path.join(directory, FINISHED))  # trained further: unfinished until it ends again
     pairs = next(iter(dataset.take(1))) if args.targets is not None else None
     measures = [callback for callback in (quality, overfitting, stopping) if callback is not None]
     callbacks = run_callbacks(args, measures, class_names if num_classes else None, chief, resume, pairs)
@@ -117,8 +120,12 @@ def train(config, resume, verbose=1):
     plotting.plot_history(history_csv, os.path.join(directory, "losses.png"))
     if quality:
         plotting.plot_metrics(quality.jsonl_path, os.path.join(directory, "metrics.png"))
-    # The run is complete only now: a crash before this line resumes.
-    backup.delete_backups()
+    # The run is complete only now: a crash before this line resumes. Its
+    # newest backup stays, so that a larger --epochs can train it further.
+    stopped_by = "--patience" if stopping and stopping.stopped_epoch else "--epochs"
+    trained = gan_callbacks.BackupAndRestore.restored_epoch(backup.backup_dir)
+    write_json(os.path.join(directory, FINISHED), {"epochs_trained": trained, "stopped_by": stopped_by})
+    backup.delete_older_backups()
     print(f"Wrote {directory}: {', '.join(sorted(os.listdir(directory)))}")
 
 
