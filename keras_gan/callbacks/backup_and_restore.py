@@ -250,17 +250,11 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         if self._chief() and self.delete_checkpoint:
             self.delete_backups()
 
-    def delete_backups(self):
-        """Removes every backup directory (newest, partial, previous, retired);
-        `backup_dir.damaged/` stays for inspection."""
-        for directory in backup_directories(self.backup_dir):
-            if os.path.exists(directory):
-                shutil.rmtree(directory)
-
-    def delete_older_backups(self):
-        """Removes every backup directory but the newest (partial, previous,
-        retired): what a finished run keeps to be trained further."""
-        for directory in backup_directories(self.backup_dir)[1:]:
+    def delete_backups(self, keep_newest=False):
+        """Removes every backup directory (newest, partial, previous, retired),
+        or with `keep_newest` all but the newest (what a finished run keeps
+        to be trained further); `backup_dir.damaged/` stays for inspection."""
+        for directory in backup_directories(self.backup_dir)[1 if keep_newest else 0:]:
             if os.path.exists(directory):
                 shutil.rmtree(directory)
 

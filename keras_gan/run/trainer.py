@@ -125,7 +125,7 @@ def train(config, resume, verbose=1):
     stopped_by = "--patience" if stopping and stopping.stopped_epoch else "--epochs"
     trained = gan_callbacks.BackupAndRestore.restored_epoch(backup.backup_dir)
     write_json(os.path.join(directory, FINISHED), {"epochs_trained": trained, "stopped_by": stopped_by})
-    backup.delete_older_backups()
+    backup.delete_backups(keep_newest=True)
     print(f"Wrote {directory}: {', '.join(sorted(os.listdir(directory)))}")
 
 
