@@ -121,6 +121,19 @@ def test_evaluation_command_writes_metrics_json_for_an_export(tmp_path):
     # An untrained generator: far from MNIST, and told apart almost always.
     assert metrics["frechet_classifier_distance"] > 10
     assert metrics["two_sample"]["accuracy"] > 0.9 and metrics["two_sample"]["p_value"] < 1e-6
+    # A run's generator/ named directly reports to the run directory too; a
+    # standalone export keeps its own metrics.json, so exports side by side
+    # do not overwrite each other's.
+    fast = ["--num-samples", "100", "--skip", "parzen", "two_sample", "precision_recall", "classifier_score"]
+    (tmp_path / "run" / "metrics.json").unlink()
+    result = run_python(["-m", "keras_gan.evaluation", str(tmp_path / "run" / "generator"), *fast], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text())["num_samples"] == 100
+    keras_gan.export.export_generator(gan, tmp_path / "exports" / "mine")
+    result = run_python(["-m", "keras_gan.evaluation", str(tmp_path / "exports" / "mine"), *fast], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads((tmp_path / "exports" / "mine" / "metrics.json").read_text())["num_samples"] == 100
+    assert not (tmp_path / "exports" / "metrics.json").exists()
 
 
 def test_shipped_weights_are_the_ones_their_record_names():

@@ -5,8 +5,9 @@
     python -m keras_gan.evaluation runs/mnist_dcgan --num-samples 2000 --skip parzen two_sample
 
 Draws `--num-samples` images from the export's `sample` signature (for a
-conditional generator, the classes in turn) and writes `metrics.json` beside
-the generator (in the run directory), with the metrics that apply:
+conditional generator, the classes in turn) and writes `metrics.json` in the
+run directory (for a run, or a run's `generator/`), or else inside the
+exported generator's own directory, with the metrics that apply:
 
 - MNIST-shaped images (28x28x1), against MNIST's 10,000 test images, in the
   features of the project's MNIST classifier (its last hidden layer):
@@ -52,6 +53,16 @@ def generator_directory(path):
         "(holding generator/) or an exported generator (holding saved_model.pb). "
         f"Received: path={path!r}"
     )
+
+
+def default_output(path, directory):
+    """Where metrics.json goes by default: the run directory when `path` is a
+    run or a run's `generator/`, else inside the export `directory` itself,
+    so that exports kept side by side (docs/reference_generators/*) each
+    keep their own."""
+    if os.path.abspath(directory) != os.path.abspath(path) or os.path.basename(os.path.abspath(path)) == "generator":
+        return os.path.join(os.path.dirname(os.path.abspath(directory)), "metrics.json")
+    return os.path.join(directory, "metrics.json")
 
 
 def draw(sample, num_samples, seed, num_classes, batch_size=500):
@@ -130,7 +141,8 @@ def main(argv=None):
                         help="the FID Inception weights converted by python -m keras_gan.evaluation.fid_inception")
     parser.add_argument("--fid-resize", choices=fid_inception.RESIZE_MODES, default="legacy_tf",
                         help="FID's resize to 299x299 (default: legacy_tf)")
-    parser.add_argument("--output", default=None, help="default: metrics.json beside the generator")
+    parser.add_argument("--output", default=None,
+                        help="default: metrics.json in the run directory, or inside a standalone export")
     args = parser.parse_args(argv)
     try:
         directory = generator_directory(args.path)
@@ -153,7 +165,7 @@ def main(argv=None):
         result.update(mnist_metrics(sample, fake, num_classes, args, set(args.skip)))
     elif args.fid_weights:
         result.update(fid(directory, fake, args))
-    output = args.output or os.path.join(os.path.dirname(os.path.abspath(directory)), "metrics.json")
+    output = args.output or default_output(args.path, directory)
     with open(f"{output}.partial", "w") as f:
         json.dump(result, f, indent=2)
         f.write("\n")
