@@ -55,13 +55,14 @@ def generator_directory(path):
     )
 
 
-def default_output(path, directory):
-    """Where metrics.json goes by default: the run directory when `path` is a
-    run or a run's `generator/`, else inside the export `directory` itself,
-    so that exports kept side by side (docs/reference_generators/*) each
-    keep their own."""
-    if os.path.abspath(directory) != os.path.abspath(path) or os.path.basename(os.path.abspath(path)) == "generator":
-        return os.path.join(os.path.dirname(os.path.abspath(directory)), "metrics.json")
+def default_output(directory):
+    """Where metrics.json goes by default for the SavedModel `directory` (as
+    `generator_directory` found it): the run directory when it is a run's
+    `generator/`, else inside the export itself, so that exports kept side by
+    side (docs/reference_generators/*) each keep their own."""
+    directory = os.path.abspath(directory)
+    if os.path.basename(directory) == "generator":
+        return os.path.join(os.path.dirname(directory), "metrics.json")
     return os.path.join(directory, "metrics.json")
 
 
@@ -165,7 +166,7 @@ def main(argv=None):
         result.update(mnist_metrics(sample, fake, num_classes, args, set(args.skip)))
     elif args.fid_weights:
         result.update(fid(directory, fake, args))
-    output = args.output or default_output(args.path, directory)
+    output = args.output or default_output(directory)
     with open(f"{output}.partial", "w") as f:
         json.dump(result, f, indent=2)
         f.write("\n")
