@@ -2,6 +2,9 @@
 
 import warnings
 
+import keras
+
+from keras_gan.models.two_player import check_callback
 from keras_gan.validation import check_positive_int
 
 
@@ -15,6 +18,10 @@ def fit_resumable(gan, dataset, epochs, backup, steps_per_epoch=None, callbacks=
     taken in the middle of an epoch, the rest of that epoch runs first, as
     one `fit` call of the remaining steps whose metrics continue from the
     backup's running means; then the remaining epochs, in a second `fit`.
+    A backup taken after an epoch's last update (a signal there) holds the
+    epoch's updates but not its end: what `fit` runs after an epoch's last
+    step (the callbacks' `on_epoch_end`: evaluations, the History row, the
+    epoch's backup, early stopping) runs first, with the backup's metrics.
     A callback that sets `model.stop_training` (e.g.
     `keras_gan.callbacks.StopWhenNoBetter`) ends the run in either.
 
@@ -44,8 +51,9 @@ def fit_resumable(gan, dataset, epochs, backup, steps_per_epoch=None, callbacks=
         `History.history` (empty when the backup already holds every epoch).
 
     Raises:
-        ValueError: for a bad `epochs` or `steps_per_epoch`, or a dataset of
-            unknown length without `steps_per_epoch`.
+        ValueError: for a bad `epochs` or `steps_per_epoch`, a dataset of
+            unknown length without `steps_per_epoch`, or a backup taken
+            further into its epoch than `steps_per_epoch` batches.
         keras_gan.callbacks.BackupError: if backups exist and none loads.
         keras_gan.callbacks.Preempted: when a signal stopped training (the
             backup is written).
@@ -64,7 +72,16 @@ def fit_resumable(gan, dataset, epochs, backup, steps_per_epoch=None, callbacks=
     fit_kwargs.setdefault("shuffle", False)  # a tf.data stream shuffles itself
     restored = backup.restore(gan) or {"epoch": 0, "batch": 0}
     epoch, batch = restored["epoch"], restored.get("batch", 0)
+    if batch > steps_per_epoch:
+        raise ValueError(
+            f"Invalid value for argument `steps_per_epoch`. Expected at least the {batch} batches the backup in "
+            f"{backup.backup_dir} holds of epoch {epoch + 1}. Received: steps_per_epoch={steps_per_epoch}"
+        )
     history = {}
+
+    def add(result):
+        for key, values in result.items():
+            history.setdefault(key, []).extend(values)
 
     def run(first_epoch, last_epoch, steps, skipped):
         gan._initial_epoch = None  # the epochs are given here
@@ -73,9 +90,14 @@ def fit_resumable(gan, dataset, epochs, backup, steps_per_epoch=None, callbacks=
             stream, initial_epoch=first_epoch, epochs=last_epoch, steps_per_epoch=steps, callbacks=callbacks,
             **fit_kwargs,
         )
-        for key, values in result.history.items():
-            history.setdefault(key, []).extend(values)
+        add(result.history)
 
+    if batch == steps_per_epoch and epoch < epochs:
+        # Never a fit of 0 steps: Keras reads steps_per_epoch=0 as no limit.
+        add(_end_epoch(gan, epoch, steps_per_epoch, callbacks, fit_kwargs.get("verbose", "auto")))
+        epoch, batch = epoch + 1, 0
+        if gan.stop_training:
+            return history
     if batch and epoch < epochs:
         if not callable(dataset) and epoch + 1 < epochs:
             warnings.warn(
@@ -92,3 +114,29 @@ def fit_resumable(gan, dataset, epochs, backup, steps_per_epoch=None, callbacks=
     if epoch < epochs:
         run(epoch, epochs, steps_per_epoch, epoch * steps_per_epoch)
     return history
+
+
+def _end_epoch(gan, epoch, steps_per_epoch, callbacks, verbose):
+    """What `keras.Model.fit` runs after the last step of `epoch` (0-based),
+    for a GAN restored from a backup taken after that step: the callbacks'
+    `on_epoch_end` with the epoch's logs, from the running means that
+    `BackupAndRestore.on_epoch_begin` put back. Returns the History rows."""
+    for callback in callbacks:
+        check_callback(callback)
+    callback_list = keras.callbacks.CallbackList(
+        callbacks, add_history=True, add_progbar=verbose != 0, verbose=verbose, epochs=epoch + 1,
+        steps=steps_per_epoch, model=gan,
+    )
+    gan.stop_training = False
+    try:
+        callback_list.on_train_begin()
+        gan.reset_metrics()
+        callback_list.on_epoch_begin(epoch)
+        logs = {name: float(value) for name, value in gan.step_logs().items()}
+        callback_list.on_epoch_end(epoch, logs)
+        callback_list.on_train_end(logs)
+    finally:
+        for callback in callbacks:  # as GAN.fit: no signal handler outlives this
+            if hasattr(callback, "release_signals"):
+                callback.release_signals()
+    return gan.history.history

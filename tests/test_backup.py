@@ -166,3 +166,52 @@ def test_a_callback_that_stops_the_rest_of_a_resumed_epoch_ends_the_run(tmp_path
     gan, history = run(backup_dir, [StopAtEpochEnd()])
     assert int(gan.g_optimizer.iterations.numpy()) == 2 * STEPS  # epoch 2's end, no epoch 3
     assert len(history["d_loss"]) == 1
+
+
+class EpochEnds(keras.callbacks.Callback):
+    """Records every on_epoch_end: (epoch, generator updates done)."""
+
+    def __init__(self):
+        super().__init__()
+        self.ends = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.ends.append((epoch, int(self.model.g_optimizer.iterations.numpy())))
+
+
+@pytest.mark.parametrize("last_step", [STEPS * 2, STEPS * EPOCHS])
+def test_a_signal_after_an_epochs_last_step_resumes_with_that_epochs_end(tmp_path, straight, last_step):
+    # SIGTERM during an epoch's last step: the backup holds the whole epoch
+    # (batch == STEPS) but its end never ran. The resumed run ends that
+    # epoch (History row, callbacks' on_epoch_end) before the next, and ends
+    # (a fit of the 0 steps left would never end on an endless stream).
+    backup_dir = tmp_path / "backup"
+    with pytest.raises(keras_gan.callbacks.Preempted):
+        run(backup_dir, [Kill(last_step, how="sigterm")], save_freq="epoch")
+    metadata = json.loads((backup_dir / "training_metadata.json").read_text())
+    epoch = last_step // STEPS - 1
+    assert (metadata["epoch"], metadata["batch"], metadata["step"]) == (epoch, STEPS, last_step)
+    ends = EpochEnds()
+    gan, history = run(backup_dir, [ends], save_freq="epoch")
+    assert ends.ends == [(e, (e + 1) * STEPS) for e in range(epoch, EPOCHS)]
+    assert_same_run(gan, history, straight, epochs_run=EPOCHS - epoch)
+    metadata = json.loads((backup_dir / "training_metadata.json").read_text())
+    assert (metadata["epoch"], metadata["batch"], metadata["step"]) == (EPOCHS, 0, EPOCHS * STEPS)
+
+
+def test_a_stop_at_the_end_of_a_backed_up_last_step_ends_the_run(tmp_path):
+    backup_dir = tmp_path / "backup"
+    with pytest.raises(keras_gan.callbacks.Preempted):
+        run(backup_dir, [Kill(STEPS, how="sigterm")], save_freq="epoch")
+    gan, history = run(backup_dir, [StopAtEpochEnd()])
+    assert int(gan.g_optimizer.iterations.numpy()) == STEPS  # epoch 1's end only
+    assert len(history["d_loss"]) == 1
+
+
+def test_a_backup_further_into_its_epoch_than_steps_per_epoch_is_refused(tmp_path):
+    backup_dir = tmp_path / "backup"
+    with pytest.raises(KeyboardInterrupt):
+        run(backup_dir, [Kill(13)])  # backup at epoch 1, batch 4
+    backup = BackupAndRestore(backup_dir, delete_checkpoint=False)
+    with pytest.raises(ValueError, match="steps_per_epoch.*at least the 4 batches.*Received: steps_per_epoch=3"):
+        keras_gan.training.fit_resumable(new_gan(), dataset, EPOCHS, backup, steps_per_epoch=3, verbose=0)

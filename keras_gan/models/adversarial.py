@@ -362,6 +362,18 @@ class AdversarialModel(TwoPlayerModel):
         return self._logs()
 
     def _logs(self):
+        return self.reducible_logs(self.step_logs())
+
+    def step_logs(self):
+        """What a training step logs, from the metrics' running means.
+
+        Returns:
+            {name: scalar tensor}: the objective's trackers (`d_loss`,
+            `g_loss`, D's outputs under the game's names), further metrics
+            (Pix2Pix's `l1`), `augment_p` with an augmentation, and `loss`.
+            Read after an epoch's last step, these are the epoch's logs
+            (what `fit` gives the callbacks' `on_epoch_end`).
+        """
         logs = self.objective.logs()
         logs.update({m.name: m.result() for m in self.metrics if m not in self.objective.metrics})  # Pix2Pix's l1
         if self.augmentation is not None:
@@ -369,7 +381,7 @@ class AdversarialModel(TwoPlayerModel):
         # Not a cost either player minimizes: a value for the Keras callbacks
         # that watch `loss` (TerminateOnNaN), NaN or inf when either cost is.
         logs["loss"] = logs["d_loss"] + logs["g_loss"]
-        return self.reducible_logs(logs)
+        return logs
 
     def call(self, inputs, training=False):
         """D's logits on a batch, `(batch, 1)`: how real it looks.

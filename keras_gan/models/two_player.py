@@ -158,7 +158,7 @@ class TwoPlayerModel(keras.Model):
         bound = inspect.signature(keras.Model.fit).bind(self, *args, **kwargs)
         callbacks = bound.arguments.get("callbacks") or []
         for callback in callbacks:
-            _check_callback(callback)
+            check_callback(callback)
         try:
             return super().fit(*args, **kwargs)
         finally:
@@ -204,7 +204,7 @@ def _loss_scaled(optimizer, network, auto_scale_loss):
     return optimizer
 
 
-def _check_callback(callback):
+def check_callback(callback):
     """Raises for a Keras callback that would address `model.optimizer`."""
     uses_optimizer = isinstance(
         callback,
