@@ -3,6 +3,7 @@
 import warnings
 
 import keras
+import tensorflow as tf
 
 from keras_gan.models.two_player import check_callback
 from keras_gan.validation import check_positive_int
@@ -32,8 +33,9 @@ def fit_resumable(gan, dataset, epochs, backup, steps_per_epoch=None, callbacks=
     uninterrupted run; with a dataset object and a mid-epoch backup, a
     warning says so. With
     `tf.config.experimental.enable_op_determinism()`, the result is
-    bit-identical to a run that never stopped: weights, optimizers, the
-    random state, History rows and the callbacks' outputs.
+    bit-identical to a run that never stopped, on one device and under a
+    distribution strategy: weights, optimizers, the random state, History
+    rows and the callbacks' outputs.
 
     Args:
         gan: a compiled `keras_gan.GAN`.
@@ -132,7 +134,10 @@ def _end_epoch(gan, epoch, steps_per_epoch, callbacks, verbose):
         callback_list.on_train_begin()
         gan.reset_metrics()
         callback_list.on_epoch_begin(epoch)
-        logs = {name: float(value) for name, value in gan.step_logs().items()}
+        # As `fit` logs a step: each replica's values, their mean.
+        strategy = gan.distribute_strategy
+        per_replica = tf.function(lambda: strategy.run(gan.step_logs))()
+        logs = {name: float(strategy.reduce("MEAN", value, axis=None)) for name, value in per_replica.items()}
         callback_list.on_epoch_end(epoch, logs)
         callback_list.on_train_end(logs)
     finally:

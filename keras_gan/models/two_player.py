@@ -181,12 +181,19 @@ class TwoPlayerModel(keras.Model):
         return logs
 
     def _maybe_symbolic_build(self, iterator=None, data_batch=None):
-        # keras-team/keras#20585: across workers, fit's symbolic build first
-        # reduces a data batch over the workers, which fails for
-        # (images, labels) batches (PerReplica to Tensor). The model is built
-        # in __init__ (both networks arrive built), so there is nothing to
-        # build: skip it there; elsewhere Keras's own path runs unchanged.
-        if distribute.is_multi_worker(self.distribute_strategy):
+        # Under a distribution strategy, Keras's fit and evaluate open an
+        # iterator over the dataset only to build the model from one batch,
+        # built or not (keras/src/backend/tensorflow/trainer.py). tf.data's
+        # seeded reshuffling keeps its state in the dataset object, so that
+        # extra iterator moves every epoch's order on by one, and by more
+        # when it skips batches: a run resumed by `fit_resumable` then saw
+        # other batches than one that never stopped. Across workers, the
+        # reduction of that batch also fails for (images, labels) batches
+        # (keras-team/keras#20585). Both networks arrive built (__init__):
+        # nothing to build, no iterator opened.
+        if distribute.is_multi_worker(self.distribute_strategy) or all(
+            layer.built for layer in self._flatten_layers()
+        ):
             return
         super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 
