@@ -310,6 +310,12 @@ class DiffAugment(keras.layers.Layer):
         }
 
 
+def apply(augmentation, images, seed):
+    """`images` as D sees them: `augmentation.augment(images, seed)` (a
+    `DiffAugment`), or `images` unchanged when `augmentation` is None."""
+    return images if augmentation is None else augmentation.augment(images, seed)
+
+
 def get(augmentation):
     """None, a `DiffAugment`, or a policy string (probability 1)."""
     if augmentation is None or isinstance(augmentation, DiffAugment):

@@ -5,8 +5,7 @@ import warnings
 import keras
 import tensorflow as tf
 
-from keras_gan.models.two_player import check_callback
-from keras_gan.validation import check_positive_int
+from keras_gan.validation import check_callback, check_positive_int
 
 
 def fit_resumable(gan, dataset, epochs, backup, steps_per_epoch=None, callbacks=(), **fit_kwargs):

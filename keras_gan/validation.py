@@ -80,3 +80,27 @@ def check_image_batch(images, image_shape):
             "(keras_gan.data scales uint8 pixels for you). Received: "
             f"images of dtype {dtype}"
         )
+
+
+def check_callback(callback):
+    """Raises for a Keras callback that would address `model.optimizer`.
+
+    A GAN has `d_optimizer` and `g_optimizer` and no `model.optimizer`:
+    `LearningRateScheduler`, `ReduceLROnPlateau` and a `TensorBoard` with
+    `write_steps_per_second` would fail mid-training.
+
+    Raises:
+        ValueError: for such a callback, naming it and the wrapper to use.
+    """
+    uses_optimizer = isinstance(
+        callback,
+        (keras.callbacks.LearningRateScheduler, keras.callbacks.ReduceLROnPlateau),
+    ) or (isinstance(callback, keras.callbacks.TensorBoard) and callback.write_steps_per_second)
+    if uses_optimizer:
+        raise ValueError(
+            "Invalid callback for GAN.fit. Expected callbacks that leave "
+            "`model.optimizer` alone: a GAN has `d_optimizer` and "
+            "`g_optimizer` instead. Wrap it in keras_gan.callbacks.ForPlayer("
+            "callback, 'discriminator' or 'generator'). Received: "
+            f"{type(callback).__name__}"
+        )

@@ -90,7 +90,7 @@ def test_gradient_flows_from_d_to_g_through_the_augmentation():
     )
     z = tf.random.normal((4, 4), seed=1)
     with tf.GradientTape() as tape:
-        logits = gan.discriminator(gan._augment(gan.generator(z, training=True), SEED), training=True)
+        logits = gan.discriminator(augment.apply(gan.augmentation, gan.generator(z, training=True), SEED), training=True)
         total = tf.reduce_sum(logits)
     gradients = tape.gradient(total, gan.generator.trainable_variables)
     assert all(g is not None for g in gradients) and any(float(tf.reduce_max(tf.abs(g))) > 0 for g in gradients)

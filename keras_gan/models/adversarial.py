@@ -264,11 +264,12 @@ class AdversarialModel(TwoPlayerModel):
         with tf.GradientTape() as tape:
             fake_images = self.generator(g_inputs, training=True)
             # G's gradient flows back through the augmentation.
-            seen = self._augment(fake_images, networks.fold(seed, networks.AUGMENT_SEED))
+            seen = augment.apply(self.augmentation, fake_images, networks.fold(seed, networks.AUGMENT_SEED))
             fake_logits = networks.frozen_call(self.discriminator, self.discriminator_inputs(seen, fake_condition))
             real_logits = None
             if self.objective.relativistic:  # the current D on the real minibatch, frozen
-                real_seen = self._augment(real_images, networks.fold(seed, networks.REAL_AUGMENT_SEED))
+                real_seed = networks.fold(seed, networks.REAL_AUGMENT_SEED)
+                real_seen = augment.apply(self.augmentation, real_images, real_seed)
                 real_logits = networks.frozen_call(self.discriminator, self.discriminator_inputs(real_seen, condition))
             g_loss, g_cost = self.generator_cost(
                 self.objective.generator_loss(fake_logits, real_logits), fake_images, real_images
@@ -331,7 +332,10 @@ class AdversarialModel(TwoPlayerModel):
     def _seen_by_d(self, seed):
         """D in training mode on images as it sees them: (images,
         condition) -> logits, the images augmented with `seed`'s draw."""
-        return lambda images, condition: self.discriminate(self._augment(images, seed), condition, training=True)
+        def seen(images, condition):
+            return self.discriminate(augment.apply(self.augmentation, images, seed), condition, training=True)
+
+        return seen
 
     def _after_d_update(self, real_logits):
         if self.augmentation is not None:
@@ -342,13 +346,6 @@ class AdversarialModel(TwoPlayerModel):
         if self.ema is not None:
             global_batch = tf.shape(fake_images)[0] * self.distribute_strategy.num_replicas_in_sync
             self.ema.update(self.generator, self.g_optimizer.iterations, global_batch)
-
-    def _augment(self, images, seed):
-        """The images as D sees them: augmented when the model has an
-        augmentation (`keras_gan.augment`), else unchanged."""
-        if self.augmentation is None:
-            return images
-        return self.augmentation.augment(images, seed)
 
     def test_step(self, data):
         real_images, condition = self.unpack(data)
@@ -365,15 +362,11 @@ class AdversarialModel(TwoPlayerModel):
         return self.reducible_logs(self.step_logs())
 
     def step_logs(self):
-        """What a training step logs, from the metrics' running means.
-
-        Returns:
-            {name: scalar tensor}: the objective's trackers (`d_loss`,
-            `g_loss`, D's outputs under the game's names), further metrics
-            (Pix2Pix's `l1`), `augment_p` with an augmentation, and `loss`.
-            Read after an epoch's last step, these are the epoch's logs
-            (what `fit` gives the callbacks' `on_epoch_end`).
-        """
+        """What a training step logs, from the metrics' running means:
+        {name: scalar tensor}, the objective's trackers (`d_loss`, `g_loss`,
+        D's outputs under the game's names), further metrics (Pix2Pix's
+        `l1`), `augment_p` with an augmentation, and `loss`. Read after an
+        epoch's last step: the epoch's logs (`fit`'s `on_epoch_end`)."""
         logs = self.objective.logs()
         logs.update({m.name: m.result() for m in self.metrics if m not in self.objective.metrics})  # Pix2Pix's l1
         if self.augmentation is not None:
@@ -384,11 +377,8 @@ class AdversarialModel(TwoPlayerModel):
         return logs
 
     def call(self, inputs, training=False):
-        """D's logits on a batch, `(batch, 1)`: how real it looks.
-
-        `fit` under a distribution strategy builds the model by calling it on
-        a data batch; this is what an adversarial model does with one.
-        """
+        """D's logits on a batch from `fit`, `(batch, 1)`: how real it looks
+        (what Keras's symbolic build calls the model on)."""
         return self.discriminate(*self.unpack(inputs), training=training)
 
     def discriminate(self, images, condition, training):
@@ -398,9 +388,7 @@ class AdversarialModel(TwoPlayerModel):
     def sampling_generator(self, ema=True):
         """The network that generates samples: `ema_generator` when the model
         keeps one and `ema` is True, else the trained `generator`."""
-        if ema and self.ema_generator is not None:
-            return self.ema_generator
-        return self.generator
+        return self.ema_generator if ema and self.ema_generator is not None else self.generator
 
     # ------------------------------------------------------------------
     # Extension points (see the class docstring)

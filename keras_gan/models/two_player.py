@@ -19,6 +19,7 @@ import keras
 import tensorflow as tf
 
 from keras_gan import distribute
+from keras_gan.validation import check_callback
 
 # Keras saves no SeedGenerator state (`save`, `save_weights`,
 # BackupAndRestore): a reloaded or resumed model would draw again the noise
@@ -209,19 +210,3 @@ def _loss_scaled(optimizer, network, auto_scale_loss):
     ):
         return keras.optimizers.LossScaleOptimizer(optimizer)
     return optimizer
-
-
-def check_callback(callback):
-    """Raises for a Keras callback that would address `model.optimizer`."""
-    uses_optimizer = isinstance(
-        callback,
-        (keras.callbacks.LearningRateScheduler, keras.callbacks.ReduceLROnPlateau),
-    ) or (isinstance(callback, keras.callbacks.TensorBoard) and callback.write_steps_per_second)
-    if uses_optimizer:
-        raise ValueError(
-            "Invalid callback for GAN.fit. Expected callbacks that leave "
-            "`model.optimizer` alone: a GAN has `d_optimizer` and "
-            "`g_optimizer` instead. Wrap it in keras_gan.callbacks.ForPlayer("
-            "callback, 'discriminator' or 'generator'). Received: "
-            f"{type(callback).__name__}"
-        )
