@@ -5,6 +5,7 @@ import os
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 import keras_gan
 from conftest import require_mnist
@@ -134,6 +135,41 @@ def test_evaluation_command_writes_metrics_json_for_an_export(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads((tmp_path / "exports" / "mine" / "metrics.json").read_text())["num_samples"] == 100
     assert not (tmp_path / "exports" / "metrics.json").exists()
+
+
+def test_evaluation_seeds_draw_disjoint_batches_and_seed_0_draws_what_it_always_drew():
+    from keras_gan.evaluation.__main__ import batch_seeds, draw, main
+
+    # Seed 0 keeps the stateless seeds 0, 1, ... of every metrics.json it
+    # wrote before; seed s starts at s * 2048.
+    assert batch_seeds(0, 1200) == [0, 1, 2]
+    assert batch_seeds(1, 1000) == [2048, 2049]
+    assert batch_seeds(1_048_575, 1_024_000)[-1] == 2**31 - 1
+    # Seeds 0..19 with 10,000 samples each: 400 batches, none shared (before,
+    # seed s drew batch b with seed s + b, so seeds 0 and 1 shared 19 of 20).
+    seeds = [batch_seeds(seed, 10_000) for seed in range(20)]
+    assert len({s for batches in seeds for s in batches}) == 20 * 20
+
+    calls = []
+
+    def sample(num_samples, seed, labels=None):
+        calls.append((int(num_samples), int(seed), None if labels is None else labels.numpy().tolist()))
+        return {"images": tf.fill((int(num_samples), 2, 2, 1), float(seed))}
+
+    images = draw(sample, 1200, seed=3, num_classes=10)
+    assert [(n, s) for n, s, _ in calls] == [(500, 6144), (500, 6145), (200, 6146)]
+    assert calls[1][2][:3] == [0, 1, 2] and calls[2][2][:3] == [0, 1, 2]  # sample i has class i % 10
+    assert images.shape == (1200, 2, 2, 1)
+    np.testing.assert_array_equal(images[[0, 499, 500, 1199], 0, 0, 0], [6144, 6144, 6145, 6146])
+
+    for seed, num_samples, name in ((-1, 10, "seed"), (1_048_576, 10, "seed"),
+                                    (0, 0, "num_samples"), (0, 1_024_001, "num_samples")):
+        received = seed if name == "seed" else num_samples
+        with pytest.raises(ValueError, match=f"argument `{name}`.*Received: {name}={received}"):
+            batch_seeds(seed, num_samples)
+    # The command refuses before it loads anything (the path need not exist).
+    with pytest.raises(SystemExit, match="argument `seed`.*Received: seed=-1"):
+        main(["no/such/run", "--seed", "-1"])
 
 
 def test_shipped_weights_are_the_ones_their_record_names():

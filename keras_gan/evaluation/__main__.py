@@ -66,12 +66,44 @@ def default_output(directory):
     return os.path.join(directory, "metrics.json")
 
 
+# `draw` gives batch b of seed s the stateless seed s * MAX_BATCHES + b: one
+# int32 for every (seed, batch) pair in range, no two pairs alike, so two
+# seeds never share a batch, and seed 0 draws what it always drew (0, 1, ...).
+MAX_BATCHES = 2048
+MAX_SEED = (2**31 - 1) // MAX_BATCHES  # 1,048,575
+
+
+def batch_seeds(seed, num_samples, batch_size=500):
+    """The stateless seed of each batch of `draw(..., num_samples, seed)`:
+    `seed * MAX_BATCHES + b` for batch b = 0, 1, ... (ints in [0, 2**31)).
+
+    Raises ValueError, naming the argument, unless 0 <= seed <= MAX_SEED
+    (1,048,575) and num_samples <= MAX_BATCHES * batch_size (1,024,000 at
+    500 a batch)."""
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(
+            f"Invalid value for argument `seed`. Expected an integer in [0, {MAX_SEED}]. Received: seed={seed}"
+        )
+    if not 0 < num_samples <= MAX_BATCHES * batch_size:
+        raise ValueError(
+            "Invalid value for argument `num_samples`. Expected an integer in "
+            f"[1, {MAX_BATCHES * batch_size}]. Received: num_samples={num_samples}"
+        )
+    return [seed * MAX_BATCHES + batch for batch in range(-(-num_samples // batch_size))]
+
+
 def draw(sample, num_samples, seed, num_classes, batch_size=500):
-    """`num_samples` images in batches (conditional: the classes in turn)."""
+    """`num_samples` images from the export's `sample` signature, in batches
+    of `batch_size` with the stateless seeds of `batch_seeds` (disjoint for
+    different seeds); a conditional generator draws the classes in turn
+    (sample i has class i % num_classes). Returns the images as one numpy
+    array (num_samples, height, width, channels). Raises ValueError as
+    `batch_seeds` does."""
     images = []
-    for batch, start in enumerate(range(0, num_samples, batch_size)):
+    for batch, batch_seed in enumerate(batch_seeds(seed, num_samples, batch_size)):
+        start = batch * batch_size
         count = min(batch_size, num_samples - start)
-        arguments = {"num_samples": tf.constant(count), "seed": tf.constant(seed + batch)}
+        arguments = {"num_samples": tf.constant(count), "seed": tf.constant(batch_seed)}
         if num_classes:
             arguments["labels"] = tf.constant((np.arange(start, start + count) % num_classes).astype(np.int32))
         images.append(sample(**arguments)["images"].numpy())
@@ -146,6 +178,7 @@ def main(argv=None):
                         help="default: metrics.json in the run directory, or inside a standalone export")
     args = parser.parse_args(argv)
     try:
+        batch_seeds(args.seed, args.num_samples)
         directory = generator_directory(args.path)
     except ValueError as error:
         sys.exit(f"error: {error}")
