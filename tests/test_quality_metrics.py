@@ -9,6 +9,7 @@ import types
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 from PIL import Image
 
 import keras_gan
@@ -364,6 +365,52 @@ def test_training_seconds_exclude_evaluations_and_add_up_over_a_resume(tmp_path,
     records = [json.loads(line) for line in open(jsonl)]
     assert [r["training_seconds"] for r in records] == [1.0, 2.0, 3.0]
     assert [r["seconds"] for r in records] == [1.0, 1.0, 1.0]
+
+
+def test_a_resumed_run_counts_the_updates_between_its_last_evaluation_and_the_backup(tmp_path, monkeypatch):
+    # A clock that advances 10 s per generator update and not otherwise
+    # (evaluations take 0 s). Session 1: steps 1-2, the evaluation of epoch
+    # 1 (20 s), step 3, then SIGTERM: the backup at step 3 saves the clock
+    # (30 s). Session 2, a new process (its clock starts at 1000): step 4,
+    # the evaluation of epoch 2: 30 + 10 = 40 s, 10 s per update. (Without
+    # the saved clock it would continue from the record: 20 + 10.)
+    import signal
+
+    from keras_gan.callbacks import quality_metrics as module
+
+    now = [0.0]
+    monkeypatch.setattr(module, "time", types.SimpleNamespace(perf_counter=lambda: now[0]))
+    data = np.random.default_rng(1).uniform(-1, 1, (16, SIDE, SIDE, 1)).astype("float32")
+    jsonl = str(tmp_path / "metrics.jsonl")
+
+    class Updates(keras.callbacks.Callback):
+        def __init__(self, stop_at=None):
+            super().__init__()
+            self.stop_at = stop_at
+
+        def on_train_batch_end(self, batch, logs=None):
+            now[0] += 10
+            if int(self.model.g_optimizer.iterations.numpy()) == self.stop_at:
+                os.kill(os.getpid(), signal.SIGTERM)  # handled by the backup after this step
+
+    def session(stop_at=None):
+        backup = keras_gan.callbacks.BackupAndRestore(tmp_path / "backup", delete_checkpoint=False)
+        quality = quality_metrics(tmp_path, jsonl_path=jsonl)
+        quality.save_clock_with(backup)
+        keras_gan.training.fit_resumable(
+            tiny_gan(), lambda: tf.data.Dataset.from_tensor_slices(data).batch(8), epochs=2, backup=backup,
+            callbacks=[Updates(stop_at), quality], verbose=0,
+        )
+        return backup
+
+    with pytest.raises(keras_gan.callbacks.Preempted):
+        session(stop_at=3)
+    saved = keras_gan.callbacks.BackupAndRestore(tmp_path / "backup").candidates()[0][1]
+    assert saved["step"] == 3 and saved["state"]["training_clock"] == {"step": 3, "training_seconds": 30.0}
+    now[0] = 1000.0
+    session()
+    records = [json.loads(line) for line in open(jsonl)]
+    assert [(r["step"], r["training_seconds"]) for r in records] == [(2, 20.0), (4, 40.0)]
 
 
 SAME_REFERENCE_TWICE = """

@@ -42,8 +42,11 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
     What is saved: every weight, both optimizers (iterations and slots), the
     GAN's random state (noise, dropout), the EMA generator, spectral-norm
     vectors and the augmentation probability; the epoch and the batch within
-    it; and, for a backup taken mid-epoch, the running means of the epoch's
-    metrics, so that a resumed epoch logs what it would have.
+    it; for a backup taken mid-epoch, the running means of the epoch's
+    metrics, so that a resumed epoch logs what it would have; and the
+    values of `extra_state`, a dict of name -> function returning a JSON
+    value (e.g. `QualityMetrics.save_clock_with` adds its training clock),
+    which `restored["state"]` gives back by name.
 
     - When: after every epoch (`save_freq="epoch"`), or every `save_freq`
       batches (generator updates) as well as at the end of every epoch;
@@ -102,6 +105,7 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         self._pending_metrics = None
         self._signal = None
         self._handlers = {}
+        self.extra_state = {}
 
     # ------------------------------------------------------------------
     # Where backups are
@@ -225,7 +229,8 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         metrics = _local_metrics(self.model) if batch else None
         if not self._chief():
             return
-        metadata = {"epoch": self._current_epoch, "batch": batch, "step": self._step(), "metrics": metrics}
+        metadata = {"epoch": self._current_epoch, "batch": batch, "step": self._step(), "metrics": metrics,
+                    "state": {name: value() for name, value in self.extra_state.items()}}
         if os.path.exists(self._partial):
             shutil.rmtree(self._partial)
         os.makedirs(self._partial)

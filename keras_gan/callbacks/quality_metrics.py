@@ -40,10 +40,14 @@ class QualityMetrics(keras.callbacks.Callback):
     Each evaluation is also kept in `records` (step, epoch, images seen,
     metrics, seconds it took, and `training_seconds`: the wall-clock time
     of training so far, evaluations excluded, summed over the sessions of a
-    resumed run; the updates of an interrupted session after its last
-    evaluation are not counted); with `jsonl_path`, appended to that file as
-    one JSON object per line. With `best_export_dir`, the generator of the
-    evaluation with the lowest Frechet distance so far is exported there
+    resumed run); with `jsonl_path`, appended to that file as one JSON
+    object per line. A resumed run's clock continues from the newest
+    reading at or before the restored step: its last record, or, after
+    `save_clock_with(backup)`, the clock saved with the backup it resumed
+    from (which counts the updates between the last evaluation and the
+    backup; without it those are left out). With `best_export_dir`, the
+    generator of the evaluation with the lowest Frechet distance so far is
+    exported there
     (`keras_gan.export.export_generator`), with `<best_export_dir>.json`
     beside it (e.g. `best/` and `best.json`) holding that evaluation's
     record. After a resume, records later than
@@ -149,6 +153,9 @@ class QualityMetrics(keras.callbacks.Callback):
         self._feature_model = feature_model
         self._reference = None
         self._latest = {}
+        self._trained, self._clock = 0.0, None  # training seconds up to perf_counter() reading _clock
+        self._reading = None  # (step, training seconds) when this callback's last training ended
+        self._backup = None
 
     # ------------------------------------------------------------------
 
@@ -174,7 +181,33 @@ class QualityMetrics(keras.callbacks.Callback):
             with open(self.jsonl_path, "w") as f:
                 f.writelines(json.dumps(r) + "\n" for r in self.records)
         self._next_step = (step // self.every_steps + 1) * self.every_steps if self.every_steps else None
-        self._clock = time.perf_counter()  # training time since the last evaluation or this start
+        # The run's clock: the newest reading at or before this step (ties: the later one).
+        readings = [(r["step"], r.get("training_seconds", 0.0)) for r in self.records[-1:]]
+        saved = (self._backup.restored or {}).get("state", {}).get("training_clock") if self._backup else None
+        readings += [(saved["step"], saved["training_seconds"])] if saved else []
+        readings += [self._reading] if self._reading else []
+        self._trained = max((r for r in readings if r[0] <= step), default=(0, 0.0))[1]
+        self._clock = time.perf_counter()
+
+    def on_train_end(self, logs=None):
+        self._trained = self.training_seconds()
+        self._clock = None
+        self._reading = (self._step(), self._trained)
+
+    def training_seconds(self):
+        """Seconds of training so far (float, wall clock, evaluations
+        excluded, summed over the sessions of a resumed run)."""
+        return self._trained + (time.perf_counter() - self._clock if self._clock is not None else 0.0)
+
+    def save_clock_with(self, backup):
+        """Saves the training clock with every backup of `backup` (a
+        `keras_gan.callbacks.BackupAndRestore`, in its metadata's
+        `state["training_clock"]`: the generator step and training seconds),
+        and continues a resumed run's clock from the backup it restored."""
+        self._backup = backup
+        backup.extra_state["training_clock"] = lambda: {
+            "step": self._step(), "training_seconds": round(self.training_seconds(), 2)
+        }
 
     def _read_records(self):
         if not self.jsonl_path or not os.path.exists(self.jsonl_path):
@@ -213,8 +246,7 @@ class QualityMetrics(keras.callbacks.Callback):
     def evaluate(self, epoch):
         """Draws the samples, computes, records and (chief) writes; returns the metrics."""
         start = time.perf_counter()
-        trained = self.records[-1].get("training_seconds", 0.0) if self.records else 0.0
-        trained += start - self._clock
+        trained = self._trained + (start - self._clock if self._clock is not None else 0.0)
         images = self.model.generate(self.num_samples, seed=self.seed, batch_size=self.batch_size)
         metrics = self.compute(images.numpy())
         step = self._step()
@@ -238,5 +270,7 @@ class QualityMetrics(keras.callbacks.Callback):
         if self.verbose:
             shown = ", ".join(f"{name} {value:.4g}" for name, value in metrics.items())
             print(f"\nQualityMetrics at step {step}: {shown} ({record['seconds']:.1f} s)", flush=True)
-        self._clock = time.perf_counter()
+        self._trained = trained
+        if self._clock is not None:  # training: the clock restarts after the evaluation
+            self._clock = time.perf_counter()
         return metrics

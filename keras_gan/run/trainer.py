@@ -68,6 +68,8 @@ def train(config, resume, verbose=1):
     backup = gan_callbacks.BackupAndRestore(
         os.path.join(directory, "backup"), save_freq=args.backup_every or "epoch", delete_checkpoint=False
     )
+    if quality:
+        quality.save_clock_with(backup)  # a resumed run counts the updates after its last evaluation
     restored = backup.restore(gan) if resume else None
     done = restored["epoch"] if restored else 0
 
