@@ -47,8 +47,7 @@ class QualityMetrics(keras.callbacks.Callback):
     from (which counts the updates between the last evaluation and the
     backup; without it those are left out). With `best_export_dir`, the
     generator of the evaluation with the lowest Frechet distance so far is
-    exported there
-    (`keras_gan.export.export_generator`), with `<best_export_dir>.json`
+    exported there (`keras_gan.export.export_generator`), with `<best_export_dir>.json`
     beside it (e.g. `best/` and `best.json`) holding that evaluation's
     record. After a resume, records later than
     the restored step are dropped from `jsonl_path` and the best so far is
@@ -194,10 +193,13 @@ class QualityMetrics(keras.callbacks.Callback):
         self._clock = None
         self._reading = (self._step(), self._trained)
 
-    def training_seconds(self):
+    def training_seconds(self, now=None):
         """Seconds of training so far (float, wall clock, evaluations
-        excluded, summed over the sessions of a resumed run)."""
-        return self._trained + (time.perf_counter() - self._clock if self._clock is not None else 0.0)
+        excluded, summed over the sessions of a resumed run), at `now`
+        (a `time.perf_counter()` reading; default: read it)."""
+        if self._clock is None:
+            return self._trained
+        return self._trained + (time.perf_counter() if now is None else now) - self._clock
 
     def save_clock_with(self, backup):
         """Saves the training clock with every backup of `backup` (a
@@ -246,7 +248,7 @@ class QualityMetrics(keras.callbacks.Callback):
     def evaluate(self, epoch):
         """Draws the samples, computes, records and (chief) writes; returns the metrics."""
         start = time.perf_counter()
-        trained = self._trained + (start - self._clock if self._clock is not None else 0.0)
+        trained = self.training_seconds(start)
         images = self.model.generate(self.num_samples, seed=self.seed, batch_size=self.batch_size)
         metrics = self.compute(images.numpy())
         step = self._step()
