@@ -7,7 +7,8 @@ to logits, float32 `(batch, 1)`, with no sigmoid. Every builder takes
 `spectral_norm=` (`SpectralNormalization` on each convolution and dense
 layer). `unet_generator` and `patchgan_discriminator` are pix2pix's
 image-to-image networks (`keras_gan.Pix2Pix`); `r3gan_generator` and
-`r3gan_discriminator` R3GAN's residual networks (whose G has no tanh).
+`r3gan_discriminator` R3GAN's residual networks (whose G has no tanh);
+`pacgan_dcgan_*` the DCGAN of PacGAN's Stacked MNIST code.
 """
 
 from keras_gan.architectures.dcgan import dcgan_discriminator
@@ -16,6 +17,8 @@ from keras_gan.architectures.dcgan import resolution_steps
 from keras_gan.architectures.maxout import Maxout
 from keras_gan.architectures.mlp import mlp_discriminator
 from keras_gan.architectures.mlp import mlp_generator
+from keras_gan.architectures.pacgan import pacgan_dcgan_discriminator
+from keras_gan.architectures.pacgan import pacgan_dcgan_generator
 from keras_gan.architectures.pix2pix import patchgan_discriminator
 from keras_gan.architectures.pix2pix import patchgan_receptive_field
 from keras_gan.architectures.pix2pix import unet_generator
@@ -34,4 +37,5 @@ BUILDERS = {
     "sngan": (sngan_generator, sngan_discriminator),
     "resnet": (resnet_generator, resnet_discriminator),
     "r3gan": (r3gan_generator, r3gan_discriminator),
+    "pacgan_dcgan": (pacgan_dcgan_generator, pacgan_dcgan_discriminator),
 }

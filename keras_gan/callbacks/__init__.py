@@ -5,7 +5,8 @@ summaries; `ForPlayer` points Keras's learning-rate callbacks at one player's
 optimizer; `BackupAndRestore` is Keras's, mid-epoch, on SIGTERM, verified and
 never the only copy; `MomentumRamp` the 2014 recipe's momentum schedule; `QualityMetrics` the
 Frechet distance and KID while training, `StopWhenNoBetter` early stopping on it that survives a
-resume; `DiscriminatorOverfitting` D's outputs on its training images beside held-out real ones.
+resume; `DiscriminatorOverfitting` D's outputs on its training images beside held-out real ones;
+`ModeCount` Stacked MNIST's modes and KL (PacGAN).
 """
 
 from keras_gan.callbacks.backup_and_restore import BackupAndRestore
@@ -14,6 +15,7 @@ from keras_gan.callbacks.backup_and_restore import Preempted
 from keras_gan.callbacks.early_stopping import StopWhenNoBetter
 from keras_gan.callbacks.for_player import ForPlayer
 from keras_gan.callbacks.latent_interpolation import LatentInterpolation
+from keras_gan.callbacks.mode_count import ModeCount
 from keras_gan.callbacks.momentum_ramp import MomentumRamp
 from keras_gan.callbacks.overfitting import DiscriminatorOverfitting
 from keras_gan.callbacks.quality_metrics import QualityMetrics

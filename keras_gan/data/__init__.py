@@ -12,10 +12,12 @@ every global batch (tf.data's DATA sharding): give every worker the same
 
 The modules, by source: `pipeline` (what every loader shares), `tfds`,
 `arrays`, `image_files` (listing a folder, the one decoder),
-`image_folder`, `paired` (image-to-image pairs), `mixtures` (toy 2-D data).
+`image_folder`, `paired` (image-to-image pairs), `mixtures` (toy 2-D data),
+`stacked_mnist` (three MNIST digits as RGB: 1,000 modes).
 """
 
 from keras_gan.data import image_files
+from keras_gan.data import stacked_mnist
 from keras_gan.data.arrays import from_arrays
 from keras_gan.data.image_files import IMAGE_EXTENSIONS
 from keras_gan.data.image_files import LUMA
@@ -34,6 +36,8 @@ from keras_gan.data.pipeline import DEFAULT_CACHE_LIMIT_BYTES
 from keras_gan.data.pipeline import DEFAULT_SHUFFLE_BUFFER
 from keras_gan.data.pipeline import scale_images
 from keras_gan.data.pipeline import to_uint8
+from keras_gan.data.stacked_mnist import load_stacked_mnist
+from keras_gan.data.stacked_mnist import stacked_mnist_arrays
 from keras_gan.data.tfds import class_names
 from keras_gan.data.tfds import images_of
 from keras_gan.data.tfds import load_tfds

@@ -23,9 +23,9 @@ class AdversarialModel(TwoPlayerModel):
     penalty), an EMA of G (`keras_gan.ema`), an augmentation of what D sees
     (`keras_gan.augment`), the noise's seed, and the one `train_step`: k
     discriminator updates, each on its own real minibatch, then one
-    generator update through the frozen D (`update="alternating"`, Algorithm
-    1 of Goodfellow et al. 2014), or both players' updates from one forward
-    pass (`"simultaneous"`).
+    generator update (or `g_steps`) through the frozen D
+    (`update="alternating"`, Algorithm 1 of Goodfellow et al. 2014), or
+    both players' updates from one forward pass (`"simultaneous"`).
 
     Losses are summed over samples and divided by the global batch size, so
     gradients and the logged metrics are the same on one device and under
@@ -143,6 +143,7 @@ class AdversarialModel(TwoPlayerModel):
         gradient_penalty_weight=None,
         gradient_penalty_every=1,
         update="alternating",
+        g_steps=1,
         **kwargs,
     ):
         """Configures the game: optimizers, costs, k, alpha, a gradient penalty.
@@ -167,7 +168,11 @@ class AdversarialModel(TwoPlayerModel):
                 generated minibatch, the same dropout masks), both players'
                 gradients taken at the parameters before either update,
                 then both applied, as goodfeli/adversarial's and PacGAN's
-                code do. Simultaneous needs d_steps=1.
+                code do. Simultaneous needs d_steps=1 and g_steps=1.
+            g_steps: int >= 1, generator updates after the k D updates,
+                each on fresh noise. Default 1 (Algorithm 1). PacGAN's
+                Stacked MNIST code (carpedm20's DCGAN) makes 2, "to make
+                sure that d_loss does not go to zero".
             **kwargs: passed to `keras.Model.compile` (`jit_compile`,
                 `steps_per_execution`, `run_eagerly`, `auto_scale_loss`).
 
@@ -184,7 +189,8 @@ class AdversarialModel(TwoPlayerModel):
                 (`optimizer`, `loss_weights`, `metrics`, `weighted_metrics`).
         """
         d_steps = validation.check_positive_int("d_steps", d_steps, "k of Algorithm 1")
-        update = _check_update(update, d_steps)
+        g_steps = validation.check_positive_int("g_steps", g_steps, "generator updates per step")
+        update = _check_update(update, d_steps, g_steps)
         with self.distribute_strategy.scope():  # its trackers' variables
             objective = self.make_objective(
                 loss=loss,
@@ -196,6 +202,7 @@ class AdversarialModel(TwoPlayerModel):
         self.compile_players(d_optimizer, g_optimizer, **kwargs)
         self.objective = objective
         self.d_steps = d_steps
+        self.g_steps = g_steps
         self.update = update
 
     def make_objective(self, **config):
@@ -205,7 +212,7 @@ class AdversarialModel(TwoPlayerModel):
         if not self.compiled:
             return {}
         return {**self.players_compile_config(), **self.objective.get_config(), "d_steps": self.d_steps,
-                "update": self.update}
+                "g_steps": self.g_steps, "update": self.update}
 
     def get_config(self):
         return {
@@ -238,13 +245,14 @@ class AdversarialModel(TwoPlayerModel):
                     networks.split_minibatches(condition, self.d_steps),
                 )
             )
-            seeds = self.step_seeds(self.d_steps + 1)
+            seeds = self.step_seeds(self.d_steps + self.g_steps)
             if self.update == "simultaneous":
                 self._simultaneous_step(*minibatches[0], seeds[0])
                 return self._logs()
             for (real_images, real_condition), seed in zip(minibatches, seeds):
                 self._d_step(real_images, real_condition, seed)
-            self._g_step(*minibatches[0], seeds[-1])
+            for seed in seeds[self.d_steps:]:
+                self._g_step(*minibatches[0], seed)
         return self._logs()
 
     def _d_step(self, real_images, condition, seed):
@@ -417,15 +425,16 @@ class AdversarialModel(TwoPlayerModel):
         validation.check_image_batch(images, self.image_shape)
 
 
-def _check_update(update, d_steps):
+def _check_update(update, d_steps, g_steps):
     if update not in UPDATES:
         raise ValueError(f"Invalid value for argument `update`. Expected one of {UPDATES}. Received: update={update!r}")
-    if update == "simultaneous" and d_steps != 1:
-        raise ValueError(
-            "Invalid value for argument `d_steps`. Expected d_steps=1 with "
-            "update='simultaneous' (both players update once, from the "
-            f"same forward pass). Received: d_steps={d_steps}"
-        )
+    for name, steps in (("d_steps", d_steps), ("g_steps", g_steps)):
+        if update == "simultaneous" and steps != 1:
+            raise ValueError(
+                f"Invalid value for argument `{name}`. Expected {name}=1 with "
+                "update='simultaneous' (both players update once, from the "
+                f"same forward pass). Received: {name}={steps}"
+            )
     return update
 
 

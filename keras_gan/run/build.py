@@ -40,6 +40,12 @@ def load_dataset(config):
                                            batch_size=batch_size, seed=config.seed,
                                            exif_orientation=not config.ignore_exif_orientation)
         return dataset, [], []
+    if config.dataset == data.stacked_mnist.NAME and not os.path.exists(config.dataset):
+        if config.conditional:
+            raise ValueError("Invalid value for --conditional. Expected an unconditional run on stacked_mnist "
+                             "(its 1,000 modes are what the generator must find). Received: --conditional")
+        dataset = data.load_stacked_mnist(batch_size, seed=config.seed, split=config.split, data_dir=config.data_dir)
+        return dataset, [], []
     if os.path.isdir(config.dataset):
         dataset = data.load_image_folder(
             config.dataset,
@@ -150,6 +156,7 @@ def build_gan(config, image_shape, num_classes=None, target_shape=None):
         g_optimizer=_optimizer(config, config.g_learning_rate),
         loss=config.loss,
         d_steps=config.d_steps,
+        g_steps=config.g_steps,
         update=config.update,
         label_smoothing=config.label_smoothing,
         gradient_penalty=config.gradient_penalty,
@@ -200,6 +207,18 @@ def quality_metrics(config, image_shape, verbose=1):
         data_dir=config.data_dir,
         verbose=verbose,
     )
+
+
+def mode_count(config):
+    """The `ModeCount` callback of `modes_every`, or None; raises for a
+    dataset other than stacked_mnist."""
+    if config.modes_every is None:
+        return None
+    if config.dataset != data.stacked_mnist.NAME:
+        raise ValueError("Invalid value for --modes-every. Expected it with --dataset stacked_mnist (the modes are "
+                         f"triples of MNIST classes). Received: --dataset {config.dataset}")
+    return callbacks.ModeCount(config.modes_every, seed=config.seed,
+                               jsonl_path=os.path.join(config.output_dir, "modes.jsonl"), verbose=1)
 
 
 def stop_when_no_better(config, quality):

@@ -120,7 +120,8 @@ def flag(name, default, help, type=None, choices=None, metavar=None):  # noqa: A
 OPTIONS = (
     # The data.
     flag("dataset", "mnist", "a folder of images (PNG, JPEG, BMP, GIF, TIFF, WebP; --conditional: one subfolder per "
-         "class), or a TFDS dataset with an `image` feature; an existing path is a folder"),
+         "class), a TFDS dataset with an `image` feature, or stacked_mnist (three MNIST digits of --split as RGB, "
+         "128,000 drawn with --seed); an existing path is a folder"),
     flag("split", "train", "TFDS split, slicing allowed"),
     flag("data_dir", None, "TFDS data directory (default: $TFDS_DATA_DIR or ~/tensorflow_datasets)"),
     flag("image_size", None, "resize images to HEIGHTxWIDTH, e.g. 64x64", type=image_size),
@@ -149,6 +150,8 @@ OPTIONS = (
          "maximum_likelihood) or hinge, least_squares, wasserstein, relativistic_pairing (R3GAN), relativistic_average",
          choices=games.GAMES),
     flag("d_steps", 1, "discriminator updates per generator update, k", type=positive_int),
+    flag("g_steps", 1, "generator updates after the k D updates of a step (2 in PacGAN's Stacked MNIST code)",
+         type=positive_int),
     flag("update", "alternating", "alternating: k D updates, then G through the updated D (Algorithm 1); "
          "simultaneous: both from one forward pass (the 2014 code, PacGAN)", choices=UPDATES),
     flag("label_smoothing", 0.0, "one-sided: real targets become 1 - alpha; cross-entropy games only",
@@ -218,6 +221,9 @@ OPTIONS = (
          "against the dataset's --eval-split, into the logs, metrics.jsonl, metrics.png and best/ (default: off)",
          type=positive_int, metavar="N"),
     flag("eval_samples", 10000, "images per evaluation", type=positive_int),
+    flag("modes_every", None, "--dataset stacked_mnist: every N epochs, the modes captured (of 1,000) and KL to "
+         "uniform of 26,000 generated samples (PacGAN's count), into the logs, history.csv and modes.jsonl (default: "
+         "off)", type=positive_int, metavar="N"),
     flag("patience", None, "with --eval-every: stop when the last N evaluations are all above the lowest Frechet "
          "distance so far (and at least --min-epochs are done); a resumed run keeps counting (default: off)",
          type=positive_int, metavar="N"),
@@ -240,7 +246,7 @@ DEFAULTS = {option.name: option.default for option in OPTIONS}
 # (the same update).
 MAY_CHANGE = (
     "epochs", "patience", "min_epochs", "data_dir", "tensorboard", "save_every", "backup_every", "strategy",
-    "jit_compile", "deterministic", "fid_weights",
+    "jit_compile", "deterministic", "fid_weights", "modes_every",
 )
 # Derived from the data, not chosen: recorded in config.json.
 DERIVED = ("class_names",)

@@ -53,6 +53,18 @@ RECIPES = {
         "Lin et al. 2018, arXiv:1712.04086, section 3; fjxmlzn/PacGAN",
         {"pack": 2, "update": "simultaneous"},
     ),
+    "pacgan_dcgan": Recipe(
+        "PacGAN's Stacked MNIST DCGAN (the VEEGAN setting): carpedm20's networks from z ~ U of 100 (2x2x512 up to "
+        "28x28x3; D 64-128-256-512), 2 G updates per D update, Adam 2e-4, beta_1 0.5; give --dataset stacked_mnist "
+        "--batch-size 64",
+        "Lin et al. 2018, arXiv:1712.04086, section 5.2 and Table 2; fjxmlzn/PacGAN stacked_MNIST_experiments",
+        {"architecture": "pacgan_dcgan", "g_steps": 2, "latent_prior": "uniform"},
+    ),
+    "pacgan_pacdcgan2": Recipe(
+        "pacgan_dcgan whose D judges packs of 2 samples along the channels (PacDCGAN2)",
+        "Lin et al. 2018, arXiv:1712.04086, section 5.2 and Table 2; fjxmlzn/PacGAN stacked_MNIST_experiments",
+        {"architecture": "pacgan_dcgan", "g_steps": 2, "latent_prior": "uniform", "pack": 2},
+    ),
     "r3gan": Recipe(
         "R3GAN on small images (MNIST): the relativistic pairing game with R1 + R2 (gamma 1 -> 0.1) on every D "
         "update, R3GAN's residual networks (the builder's small default, width 32), z of 64, Adam 2e-4 with betas "

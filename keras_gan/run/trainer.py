@@ -55,6 +55,7 @@ def train(config, resume, verbose=1):
         quality = build.quality_metrics(args, tuple(images.shape[1:]), verbose=int(verbose > 0))
         overfitting = build.discriminator_overfitting(args)
         stopping = build.stop_when_no_better(args, quality)
+        modes = build.mode_count(args)
     except (ValueError, FileNotFoundError, RuntimeError) as error:
         sys.exit(f"error: {error}")  # before anything is written
     if args.conditional:
@@ -89,7 +90,7 @@ def train(config, resume, verbose=1):
         if resume and os.path.exists(os.path.join(directory, FINISHED)):
             os.remove(os.path.join(directory, FINISHED))  # trained further: unfinished until it ends again
     pairs = next(iter(dataset.take(1))) if args.targets is not None else None
-    measures = [callback for callback in (quality, overfitting, stopping) if callback is not None]
+    measures = [callback for callback in (quality, modes, overfitting, stopping) if callback is not None]
     callbacks = run_callbacks(args, measures, class_names if num_classes else None, chief, resume, pairs)
 
     # Each fit reads a dataset of its own (tf.data keeps its reshuffling
