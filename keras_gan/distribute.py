@@ -94,6 +94,22 @@ def is_chief(strategy=None):
     return resolver.task_type == "worker" and resolver.task_id == 0
 
 
+def is_chief_task():
+    """`is_chief` before any strategy exists, from `$TF_CONFIG` alone: False
+    only for a multi-worker task that is not the chief (or worker 0 when
+    the cluster has no chief)."""
+    try:
+        config = json.loads(os.environ.get("TF_CONFIG") or "{}")
+    except json.JSONDecodeError:
+        return True
+    task, cluster = config.get("task") or {}, config.get("cluster") or {}
+    if not task or not cluster:
+        return True
+    if "chief" in cluster:
+        return task.get("type") == "chief"
+    return task.get("type") == "worker" and int(task.get("index", 0)) == 0
+
+
 def is_multi_worker(strategy=None):
     """True under MultiWorkerMirroredStrategy with more than one worker.
 

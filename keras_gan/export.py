@@ -6,6 +6,7 @@ import shutil
 import keras
 import tensorflow as tf
 
+from keras_gan.validation import first_non_finite_weight
 from keras_gan.data import to_uint8
 
 
@@ -47,6 +48,10 @@ def export_generator(gan, path, ema=True):
     Returns:
         The path written, as a str.
 
+    Raises:
+        ValueError: when a weight of the generator to export is NaN or
+            infinite (nothing is written).
+
     Example:
         ```python
         keras_gan.export.export_generator(gan, "run/generator")
@@ -58,6 +63,11 @@ def export_generator(gan, path, ema=True):
         ```
     """
     path = os.fspath(path)
+    # An export replaces the one at `path`: never with a diverged generator.
+    found = first_non_finite_weight(gan.sampling_generator(ema))
+    if found is not None:
+        raise ValueError(f"Invalid value for argument `gan`. Expected a generator whose weights are all finite. "
+                         f"Received: {found[0]} holds {found[1]} (training diverged); {path} is left as it was")
     if hasattr(gan, "translate"):  # keras_gan.Pix2Pix: images in, images out
         return _export_translator(gan, path, ema)
     conditional = gan.num_classes is not None

@@ -4,6 +4,7 @@
 import numbers
 
 import keras
+import numpy as np
 
 
 def check_positive_int(name, value, meaning="", minimum=1):
@@ -104,3 +105,14 @@ def check_callback(callback):
             "callback, 'discriminator' or 'generator'). Received: "
             f"{type(callback).__name__}"
         )
+
+
+def first_non_finite_weight(model):
+    """(path, value) of the first weight of `model` (trainable or not, in
+    `model.weights` order) holding a NaN or inf, or None when all are
+    finite."""
+    for variable in model.weights:
+        values = np.asarray(keras.ops.convert_to_numpy(variable.value))
+        if np.issubdtype(values.dtype, np.floating) and not np.isfinite(values).all():
+            return variable.path, float(values[~np.isfinite(values)].flat[0])
+    return None

@@ -11,6 +11,8 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gan import distribute
+from keras_gan.callbacks.non_finite import NonFiniteError
+from keras_gan.validation import first_non_finite_weight
 
 WEIGHTS = "latest.weights.h5"
 METADATA = "training_metadata.json"
@@ -68,6 +70,11 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
       generator steps are lost, moved aside to `backup_dir.damaged/` (not
       deleted), and the previous one is used. If none loads, `BackupError`
       names the files and what to do.
+    - Never a diverged state: a backup whose weights are not all finite is
+      not written; `NonFiniteError` ends `fit` instead, and the newest
+      backup stays the last finite state. Put
+      `keras_gan.callbacks.StopOnNonFinite` first among the callbacks to
+      stop at the first non-finite cost as well.
 
     A backup taken mid-epoch resumes exactly only if the data stream resumes
     too: `keras_gan.training.fit_resumable` skips the batches already done
@@ -102,6 +109,7 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         self._damaged = f"{self.backup_dir.rstrip(os.sep)}.damaged"
         self.save_on_signal = save_on_signal
         self.restored = None  # the metadata of the backup restored, once restored
+        self.restored_from = None  # and its directory
         self._pending_metrics = None
         self._signal = None
         self._handlers = {}
@@ -155,6 +163,7 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
                 continue
             self._report_failures(failures, metadata)
             self.restored = metadata
+            self.restored_from = directory
             self._pending_metrics = metadata.get("metrics") if metadata.get("batch") else None
             self.model._initial_epoch = metadata["epoch"]
             return metadata
@@ -227,6 +236,11 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
     def _save_model(self, batch=0):
         # Every worker takes part in gathering the metrics (a collective).
         metrics = _local_metrics(self.model) if batch else None
+        # Never a diverged state over the last finite one.
+        found = first_non_finite_weight(self.model)
+        if found is not None:
+            self.release_signals()  # fit ends by this exception: no on_train_end
+            raise NonFiniteError(self._current_epoch + (1 if batch else 0), self._step(), *found)
         if not self._chief():
             return
         metadata = {"epoch": self._current_epoch, "batch": batch, "step": self._step(), "metrics": metrics,

@@ -53,21 +53,27 @@ class Listing:
         class_names: list of str, class folder names in label order
             (empty without classes).
         hidden: list of str, the folders and image files passed over
-            because they are hidden (see `is_hidden`).
+            because they are hidden (see `is_hidden`), and the links to
+            folders read already (a loop, a second link to one folder).
     """
 
     def __init__(self, paths, class_ids, class_names, hidden):
         self.paths, self.class_ids, self.class_names, self.hidden = paths, class_ids, class_names, hidden
 
 
-def _walk(folder, hidden):
+def _walk(folder, hidden, seen=None, repeated=None):
     """Image files below `folder` at any depth, sorted; symbolic links are
     followed, and a folder reached again (a link loop, two links to one
-    folder) is read once."""
-    found, seen = [], set()
+    folder, a link to a folder in `seen`) is read once: its path is added
+    to `repeated` and passed over. `seen` holds the real paths read so far
+    and grows with the folders read here."""
+    found = []
+    seen = set() if seen is None else seen
     for root, dirs, files in os.walk(folder, followlinks=True):
         real = os.path.realpath(root)
-        if real in seen:
+        if real in seen and root != folder:
+            if repeated is not None:
+                repeated.append(root)
             dirs[:] = []
             continue
         seen.add(real)
@@ -93,7 +99,7 @@ def list_images(directory, inferred):
     """
     hidden = []
     if not inferred:
-        paths = _walk(directory, hidden)
+        paths = _walk(directory, hidden, repeated=hidden)
         if not paths:
             raise ValueError(
                 "Invalid value for argument `directory`. Expected image files "
@@ -103,7 +109,19 @@ def list_images(directory, inferred):
     entries = sorted(os.listdir(directory))
     folders = [e for e in entries if os.path.isdir(os.path.join(directory, e))]
     hidden += [os.path.join(directory, e) for e in folders if is_hidden(e)]
-    class_names = [e for e in entries if os.path.isdir(os.path.join(directory, e)) and not is_hidden(e)]
+    # Every folder is read once, under the first class folder that holds
+    # it: a link back to the top, or to a class folder read already, is
+    # no class of its own; a link inside a class to the top or another
+    # class is passed over when the walk meets it.
+    seen = {os.path.realpath(directory)}
+    class_names = []
+    for name in (e for e in folders if not is_hidden(e)):
+        real = os.path.realpath(os.path.join(directory, name))
+        if real in seen:
+            hidden.append(os.path.join(directory, name))
+        else:
+            seen.add(real)
+            class_names.append(name)
     loose = [e for e in entries if e.lower().endswith(IMAGE_EXTENSIONS) and not is_hidden(e)]
     loose = [e for e in loose if os.path.isfile(os.path.join(directory, e))]
     if loose or not class_names:
@@ -116,7 +134,7 @@ def list_images(directory, inferred):
         )
     paths, class_ids = [], []
     for label, name in enumerate(class_names):
-        below = _walk(os.path.join(directory, name), hidden)
+        below = _walk(os.path.join(directory, name), hidden, seen, repeated=hidden)
         if not below:
             raise ValueError(
                 "Invalid value for argument `directory`. Expected images in every class folder. "

@@ -160,7 +160,8 @@ def warn_passed_over(directory, skipped, hidden):
         parts.append(f"skipped {len(skipped)} files that are not readable images: {shown}{more}")
     if hidden:
         shown = ", ".join(hidden[:SHOWN_IN_WARNING]) + (", ..." if len(hidden) > SHOWN_IN_WARNING else "")
-        parts.append(f"passed over {len(hidden)} hidden folders or files (no images, no classes): {shown}")
+        parts.append(f"passed over {len(hidden)} hidden folders or files, or links to folders read already "
+                     f"(no images, no classes): {shown}")
     if parts:
         warnings.warn(f"load_image_folder({directory!r}): {'. '.join(parts)}", stacklevel=3)
 

@@ -23,30 +23,66 @@ from keras_gan.models import GAN
 from keras_gan.models import Pix2Pix
 
 
-def load_dataset(config):
-    """(dataset, class names, skipped files): a folder's or a TFDS dataset's
-    batches of `batch_size * d_steps`; class names only when conditional.
+def check_dataset(config):
+    """Raises, before anything is read or written, for a `dataset` (and
+    `targets`) that cannot be loaded: a path that is a file or does not
+    exist, or a name that is neither stacked_mnist nor a dataset TFDS
+    registers. Returns the kind: "paired", "folder", "stacked_mnist" or
+    "tfds". What it cannot see without reading the data (a TFDS dataset
+    not prepared locally, unreadable images) fails when the run loads it.
 
-    `dataset` names a folder when the path exists; a path that does not
-    exist and is no TFDS name (one with a path separator, or starting with
-    "." or "~") is "no such folder"; any other name goes to TFDS.
+    Raises:
+        FileNotFoundError, ValueError: naming --dataset (or --targets),
+            what was expected and what was received.
+    """
+    if config.targets is not None:
+        for flag, role, folder in (("--dataset", "input", config.dataset), ("--targets", "target", config.targets)):
+            if not os.path.isdir(folder):
+                raise FileNotFoundError(f"Invalid value for {flag}. Expected a folder of {role} images with "
+                                        f"--targets. Received: {folder!r}, which is no folder")
+        return "paired"
+    if os.path.isdir(config.dataset):
+        return "folder"
+    if os.path.exists(config.dataset):
+        raise FileNotFoundError(
+            f"Invalid value for --dataset. Expected a folder of images or a TFDS name. Received: {config.dataset!r}, "
+            "which is a file, not a folder"
+        )
+    if config.dataset == data.stacked_mnist.NAME:
+        if config.conditional:
+            raise ValueError("Invalid value for --conditional. Expected an unconditional run on stacked_mnist "
+                             "(its 1,000 modes are what the generator must find). Received: --conditional")
+        return "stacked_mnist"
+    if not data.tfds.is_tfds_name(config.dataset):
+        looks_like_path = config.dataset.startswith((".", "~")) or any(
+            sep and sep in config.dataset for sep in (os.sep, os.altsep)
+        )
+        what = "no such folder (the path does not exist), and" if looks_like_path else "no folder of that name and"
+        raise FileNotFoundError(
+            f"Invalid value for --dataset. Expected a folder of images, stacked_mnist or a TFDS name. Received: "
+            f"{config.dataset!r}: {what} no TFDS dataset of that name"
+        )
+    if config.crop:
+        raise ValueError("Invalid value for --crop. Expected an image folder as --dataset. Received: a TFDS dataset")
+    return "tfds"
+
+
+def load_dataset(config):
+    """(dataset, class names, skipped files): a folder's, Stacked MNIST's
+    or a TFDS dataset's batches of `batch_size * d_steps`; class names only
+    when conditional. `check_dataset` says which, or raises.
     """
     batch_size = config.batch_size * config.d_steps
-    if config.targets is not None:
-        if not os.path.isdir(config.dataset):
-            raise FileNotFoundError(f"Invalid value for --dataset. Expected a folder of input images with "
-                                    f"--targets. Received: {config.dataset!r}, which is no folder")
+    kind = check_dataset(config)
+    if kind == "paired":
         dataset = data.load_paired_folders(config.dataset, config.targets, image_size=config.image_size,
                                            batch_size=batch_size, seed=config.seed,
                                            exif_orientation=not config.ignore_exif_orientation)
         return dataset, [], []
-    if config.dataset == data.stacked_mnist.NAME and not os.path.exists(config.dataset):
-        if config.conditional:
-            raise ValueError("Invalid value for --conditional. Expected an unconditional run on stacked_mnist "
-                             "(its 1,000 modes are what the generator must find). Received: --conditional")
+    if kind == "stacked_mnist":
         dataset = data.load_stacked_mnist(batch_size, seed=config.seed, split=config.split, data_dir=config.data_dir)
         return dataset, [], []
-    if os.path.isdir(config.dataset):
+    if kind == "folder":
         dataset = data.load_image_folder(
             config.dataset,
             image_size=config.image_size,
@@ -57,21 +93,6 @@ def load_dataset(config):
             seed=config.seed,
         )
         return dataset, dataset.class_names, dataset.skipped_files
-    if os.path.exists(config.dataset):
-        raise FileNotFoundError(
-            f"Invalid value for --dataset. Expected a folder of images or a TFDS name. Received: {config.dataset!r}, "
-            "which is a file, not a folder"
-        )
-    looks_like_path = config.dataset.startswith((".", "~")) or any(
-        sep and sep in config.dataset for sep in (os.sep, os.altsep)
-    )
-    if looks_like_path and not data.tfds.is_tfds_name(config.dataset):
-        raise FileNotFoundError(
-            f"Invalid value for --dataset. Expected a folder of images or a TFDS name. Received: {config.dataset!r}: "
-            "no such folder (the path does not exist), and no TFDS dataset of that name"
-        )
-    if config.crop:
-        raise ValueError("Invalid value for --crop. Expected an image folder as --dataset. Received: a TFDS dataset")
     dataset = data.load_tfds(
         config.dataset,
         split=config.split,

@@ -49,16 +49,24 @@ never overwritten. A file-system failure ends in one
 import argparse
 import json
 import os
+import shutil
 import sys
+from types import SimpleNamespace
 
+from keras_gan import distribute
 from keras_gan.run import options
 from keras_gan.run import recipes
+from keras_gan.run.directory import LOCK_FILE
+from keras_gan.run.directory import STOPPED
 from keras_gan.run.directory import RunDirectoryError
+from keras_gan.run.directory import RunDirectoryLocked
+from keras_gan.run.directory import lock
 from keras_gan.run.directory import prepare
+from keras_gan.run.directory import write_json
 
 
-def parser():
-    result = argparse.ArgumentParser(prog="train.py", description=__doc__,
+def parser(prog=None):
+    result = argparse.ArgumentParser(prog=prog, description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     add = result.add_argument
     add("--recipe", choices=tuple(recipes.RECIPES), default=argparse.SUPPRESS,
@@ -77,14 +85,14 @@ FINALS = ("final_learning_rate", "final_beta_2", "final_gradient_penalty_weight"
           "final_augment_probability")
 
 
-def resolve(argv=None):
+def resolve(argv=None, prog=None):
     """(config, args): the resolved configuration, a dict with one value per
     `options.OPTIONS` name plus `recipe`, and the parsed arguments.
 
     Order: `options.DEFAULTS`, then the recipe's settings, then the flags
     given. Exits (argparse's status 2) for a bad combination.
     """
-    command = parser()
+    command = parser(prog)
     args = command.parse_args(argv)
     given = {k: v for k, v in vars(args).items() if k in options.DEFAULTS}
     recipe = getattr(args, "recipe", "dcgan")
@@ -135,29 +143,53 @@ def resolve(argv=None):
     return dict(sorted(config.items())), args
 
 
-def main(argv=None):
-    config, args = resolve(argv)
+def main(argv=None, prog=None):
+    """The command `keras-gan` (also `python -m keras_gan` and a clone's
+    `python train.py`): exits 0 when the run ends, 1 with one `error:` line
+    for a run that cannot start or that diverged, 2 for bad flags,
+    128 + N after signal N."""
+    config, args = resolve(argv, prog)
     if args.list_recipes:
         print(recipes.describe())
         return
     if args.dry_run:
+        from keras_gan.run import build
+
+        try:
+            build.check_dataset(SimpleNamespace(**config))
+        except (ValueError, FileNotFoundError) as error:
+            parser(prog).exit(2, f"error: {error}\n")
         print(json.dumps(config, indent=2))
         return
-    # Settings added after a run was started count as their defaults.
-    defaults = {**options.DEFAULTS, "recipe": "dcgan"}
+    directory = config["output_dir"]
+    created = not os.path.isdir(directory)
     try:
+        # The chief of a multi-worker run holds the directory for all its workers.
+        held = lock(directory, name="--output-dir") if distribute.is_chief_task() else None
+        # Settings added after a run was started count as their defaults.
+        defaults = {**options.DEFAULTS, "recipe": "dcgan"}
         resume = prepare(config, options.MAY_CHANGE + options.DERIVED, defaults)
-    except RunDirectoryError as error:
+    except RunDirectoryLocked as error:
         sys.exit(f"error: {error}")
+    except RunDirectoryError as error:
+        _remove_if_unused(directory, created)
+        sys.exit(f"error: {error}")
+    except OSError as error:
+        sys.exit(f"error: {error.filename or directory}: {error.strerror or error}")
 
     from keras_gan import callbacks
     from keras_gan.run.trainer import train
 
     try:
         train(config, resume, verbose=args.verbose)
+    except SystemExit:
+        _remove_if_unused(directory, created)  # a bad setting found while building: nothing was written
+        raise
     except callbacks.Preempted as stop:
-        print(f"train.py: {stop}", file=sys.stderr)
+        print(f"{parser(prog).prog}: {stop}", file=sys.stderr)
         sys.exit(128 + int(stop.signal_number))
+    except callbacks.NonFiniteError as error:
+        sys.exit(f"error: {diverged(directory, error)}")
     except callbacks.BackupError as error:
         sys.exit(f"error: {error}")
     except OSError as error:
@@ -165,3 +197,27 @@ def main(argv=None):
         # line naming the path; what was written before stays as it was.
         where = f"{error.filename}: " if error.filename else ""
         sys.exit(f"error: {where}{error.strerror or error}")
+    del held  # the lock lasted the whole run; the OS drops it with the process in any case
+
+
+def diverged(directory, error):
+    """Records a run stopped by `NonFiniteError` in `stopped.json` and
+    returns the line that says so."""
+    from keras_gan.callbacks import BackupAndRestore
+
+    epoch, batch = BackupAndRestore.resume_point(os.path.join(directory, "backup"))
+    write_json(os.path.join(directory, STOPPED), {
+        "stopped_by": "non-finite value", "epoch": error.epoch, "generator_update": error.update,
+        "name": error.name, "value": str(error.value), "last_finite_backup": {"epoch": epoch, "batch": batch},
+    })
+    kept = (f"its last finite backup (epoch {epoch}, batch {batch}) is kept" if (epoch, batch) != (0, 0)
+            else "no backup was written before it")
+    return (f"{error}; the run stopped and {kept}, with the checkpoints and exports written before. Rerun the "
+            "same command to resume from it, or change the settings (e.g. a lower learning rate) in a new "
+            "--output-dir.")
+
+
+def _remove_if_unused(directory, created):
+    """Removes a run directory this process created when it holds nothing but its lock file."""
+    if created and os.path.isdir(directory) and set(os.listdir(directory)) <= {LOCK_FILE}:
+        shutil.rmtree(directory, ignore_errors=True)

@@ -1,18 +1,95 @@
-"""A run directory: where runs live, their recorded settings, atomic JSON.
+"""A run directory: where runs live, who holds them, their recorded settings, atomic JSON.
 
-A long run (hours, across sessions) keeps its state in a directory of its
-own: the settings it was started with (`config.json`), its backups and its
-results. Run again with the same settings, it continues; run with other
-settings, it refuses and names what differs, so that one directory never
-mixes two recipes.
+A long run (hours, interrupted and resumed) keeps its state in a directory
+of its own: the settings it was started with (`config.json`), its backups
+and its results. Run again with the same settings, it continues; run with
+other settings, it refuses and names what differs, so that one directory
+never mixes two recipes. One process at a time trains it: `lock` takes an
+exclusive OS lock (`fcntl.flock`) on its `train.lock` file, which the OS
+releases when the process ends, however it ends.
 """
 
+import datetime
+import fcntl
 import json
 import os
+import socket
+import sys
 
 
 class RunDirectoryError(ValueError):
     """A run directory that cannot be used with the settings given."""
+
+
+class RunDirectoryLocked(RunDirectoryError):
+    """A run directory that another process holds (`lock`)."""
+
+
+LOCK_FILE = "train.lock"
+
+
+def lock(directory, name=None):
+    """Takes the run directory `directory` for this process, or raises.
+
+    Creates the directory if needed, then takes an exclusive, non-blocking
+    `fcntl.flock` on `directory/train.lock` and writes into that file who
+    holds it: pid, host, command and start time (UTC). The lock lasts
+    while the returned file stays open, and the OS drops it when the
+    process ends, normally or by an exception, SIGTERM or SIGKILL: a rerun
+    needs no cleanup, and the file left behind means nothing by its
+    presence. A process that finds the lock taken reads the file and
+    changes nothing.
+
+    On a network file system the lock is only as good as the server's
+    support for it: NFS v4 supports `flock` (as a POSIX lock), NFS v3
+    needs a running lock daemon, and some FUSE and object-store mounts
+    accept the call without locking anything across machines. Keep a
+    run directory on a local disk, or on a file system whose locks are
+    known to work across the machines that share it.
+
+    Args:
+        directory: the run directory.
+        name: how messages call it, e.g. "--output-dir".
+
+    Returns:
+        The open lock file: keep a reference for as long as the run lasts.
+
+    Raises:
+        RunDirectoryLocked: when another process holds the directory; the
+            message names the directory, the holder (pid, host, command,
+            start) and what to do.
+        OSError: when the directory or its lock file cannot be created.
+    """
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, LOCK_FILE)
+    handle = open(path, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        text = handle.read()
+        handle.close()
+        try:
+            holder = json.loads(text)
+            who = (f"pid {holder['pid']} on {holder['host']}, started {holder['started']}: "
+                   f"{holder['command']}")
+        except (ValueError, KeyError, TypeError):
+            who = "another process (its record is not written yet)"
+        called = f"{name} {directory}" if name else directory
+        raise RunDirectoryLocked(
+            f"{called} is being trained by {who}. Wait for it to end or stop it (its backup keeps its progress), "
+            "then rerun; or choose another directory."
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(json.dumps({
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "command": " ".join(sys.argv),
+        "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+    }) + "\n")
+    handle.flush()
+    return handle
 
 
 def runs_root():
@@ -70,7 +147,7 @@ def check_resume(directory, config, may_change=(), defaults=None, name=None):
     called = f"{name} {directory}" if name else directory
     config_path = os.path.join(directory, "config.json")
     if not os.path.exists(config_path):
-        if os.path.isdir(directory) and os.listdir(directory):
+        if os.path.isdir(directory) and set(os.listdir(directory)) - {LOCK_FILE}:
             raise RunDirectoryError(f"{called} is not empty and holds no run; choose another directory.")
         return False
     changed = changed_settings({**(defaults or {}), **read_json(config_path)}, config, may_change)
@@ -83,6 +160,8 @@ def check_resume(directory, config, may_change=(), defaults=None, name=None):
 
 
 FINISHED = "finished.json"
+# A run stopped by a non-finite cost or weight: where, and what (a rerun resumes from the last finite backup).
+STOPPED = "stopped.json"
 
 
 def prepare(config, may_change=(), defaults=None):

@@ -1,5 +1,6 @@
 """A run from its resolved configuration: build, restore, train, export, in its run directory."""
 
+import datetime
 import os
 import sys
 import types
@@ -15,6 +16,8 @@ from keras_gan import plotting
 from keras_gan import training
 from keras_gan.run import build
 from keras_gan.run.directory import FINISHED
+from keras_gan.run.directory import STOPPED
+from keras_gan.run.directory import read_json
 from keras_gan.run.directory import keep_finished_epochs
 from keras_gan.run.directory import write_json
 
@@ -73,6 +76,8 @@ def train(config, resume, verbose=1):
         quality.save_clock_with(backup)  # a resumed run counts the updates after its last evaluation
     restored = backup.restore(gan) if resume else None
     done = restored["epoch"] if restored else 0
+    if restored:
+        print(resume_line(directory, backup, steps_per_epoch, args.epochs))
 
     # Multi-worker: only the chief writes the run directory (Keras's convention).
     chief = distribute.is_chief(strategy)
@@ -87,10 +92,13 @@ def train(config, resume, verbose=1):
         if skipped:
             write_skipped(os.path.join(directory, "skipped_files.txt"), skipped)
         keep_finished_epochs(history_csv, done)
-        if resume and os.path.exists(os.path.join(directory, FINISHED)):
-            os.remove(os.path.join(directory, FINISHED))  # trained further: unfinished until it ends again
+        for record in (FINISHED, STOPPED):  # trained further or resumed: unfinished until it ends again
+            if resume and os.path.exists(os.path.join(directory, record)):
+                os.remove(os.path.join(directory, record))
     pairs = next(iter(dataset.take(1))) if args.targets is not None else None
-    measures = [callback for callback in (quality, modes, overfitting, stopping) if callback is not None]
+    # First: a diverged update ends fit before any later callback writes.
+    measures = [gan_callbacks.StopOnNonFinite()]
+    measures += [callback for callback in (quality, modes, overfitting, stopping) if callback is not None]
     callbacks = run_callbacks(args, measures, class_names if num_classes else None, chief, resume, pairs)
 
     # Each fit reads a dataset of its own (tf.data keeps its reshuffling
@@ -130,6 +138,24 @@ def train(config, resume, verbose=1):
     write_json(os.path.join(directory, FINISHED), {"epochs_trained": trained, "stopped_by": stopped_by})
     backup.delete_backups(keep_newest=True)
     print(f"Wrote {directory}: {', '.join(sorted(os.listdir(directory)))}")
+
+
+def resume_line(directory, backup, steps_per_epoch, epochs):
+    """The line a resumed run prints before training: where it resumes, out
+    of what, from which backup and when it was written (and, after a
+    divergence, that it resumes from the last finite state)."""
+    restored, source = backup.restored, backup.restored_from
+    step = restored["epoch"] * steps_per_epoch + restored.get("batch", 0)
+    written = datetime.datetime.fromtimestamp(os.path.getmtime(source), datetime.timezone.utc)
+    line = (f"Resuming {directory} at epoch {restored['epoch'] + 1} of {epochs}, step {step} of "
+            f"{epochs * steps_per_epoch} ({restored.get('step', 0)} generator updates done), from {source}, "
+            f"written {written:%Y-%m-%d %H:%M:%S} UTC")
+    stopped = os.path.join(directory, STOPPED)
+    if os.path.exists(stopped):
+        record = read_json(stopped)
+        line += (f"; the last finite state before the divergence at epoch {record['epoch']}, generator update "
+                 f"{record['generator_update']} ({record['name']} {record['value']})")
+    return line + "."
 
 
 def run_callbacks(args, measures, class_names, chief, resume, pairs=None):
