@@ -2,5 +2,10 @@
 
 from keras_gan.run import cli
 
+
+def main(argv=None):
+    cli.main(argv, prog="python -m keras_gan")
+
+
 if __name__ == "__main__":
-    cli.main(prog="python -m keras_gan")
+    main()

@@ -36,11 +36,17 @@ def commands(page):
                 yield words
 
 
+# The training command's three names: one program, one set of flags.
+TRAIN_COMMANDS = (["python", "train.py"], ["keras-gan"], ["python", "-m", "keras_gan"])
+
+
 def train_commands():
     for page in PAGES:
         for words in commands(page):
-            if words[:2] == ["python", "train.py"] and "--help" not in words:
-                yield pytest.param(words[2:], id=f"{os.path.basename(page)}: {' '.join(words[2:]) or '(defaults)'}")
+            for name in TRAIN_COMMANDS:
+                if words[:len(name)] == name and "--help" not in words:
+                    flags = words[len(name):]
+                    yield pytest.param(flags, id=f"{os.path.basename(page)}: {' '.join(words)}")
 
 
 @pytest.mark.parametrize("flags", list(train_commands()))
@@ -53,7 +59,7 @@ def script_commands():
     for page in PAGES:
         for words in commands(page):
             script = words[0] == "python" and words[1].endswith(".py") and words[1] != "train.py"
-            module = words[:2] == ["python", "-m"] and words[2].split(".")[0] == "keras_gan"
+            module = words[:2] == ["python", "-m"] and words[2].split(".")[0] == "keras_gan" and words[2] != "keras_gan"
             if script or module:
                 yield pytest.param(words[1:], id=f"{os.path.basename(page)}: {' '.join(words[1:])}")
 

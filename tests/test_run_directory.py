@@ -285,7 +285,8 @@ def test_a_folder_reached_twice_is_read_once_whatever_the_labels(tmp_path):
     images, labels = next(iter(dataset))
     assert sorted(labels.numpy().tolist()) == [0, 1] and images.shape == (2, 8, 8, 1)
     unlabelled = keras_gan.data.image_files.list_images(str(top), inferred=False).paths
-    assert sorted(map(os.path.realpath, unlabelled)) == [os.path.realpath(top / name) for name in ("cats/cat.png", "dogs/dog.png")]
+    expected = [os.path.realpath(top / name) for name in ("cats/cat.png", "dogs/dog.png")]
+    assert sorted(map(os.path.realpath, unlabelled)) == expected
 
 
 @pytest.mark.slow

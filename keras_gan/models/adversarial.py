@@ -103,6 +103,10 @@ class AdversarialModel(TwoPlayerModel):
         Goodfellow 2016, "NIPS 2016 Tutorial", arXiv:1701.00160, section 3.2.
     """
 
+    # What a subclass may override (the class docstring describes each);
+    # tests/test_structure.py holds the models to it.
+    EXTENSION_POINTS = ("check_networks", "unpack", "condition_checks", "draw_fakes", "discriminator_inputs",
+                        "generator_cost", "make_objective", "metrics")
     # D judges packs of `pack` samples (`GAN`'s argument); one sample here.
     pack = 1
     nested_objects = ("generator", "discriminator", "augmentation")  # of `get_config`
