@@ -42,6 +42,7 @@ from keras_gan.run import build  # noqa: E402
 from keras_gan.run import cli  # noqa: E402
 from keras_gan.run.directory import RunDirectoryError  # noqa: E402
 from keras_gan.run.directory import check_resume  # noqa: E402
+from keras_gan.run.directory import lock  # noqa: E402
 from keras_gan.run.directory import write_json  # noqa: E402
 
 
@@ -153,6 +154,7 @@ def main(argv=None):
     args = parse_args(argv)
     settings = {"recipes": args.recipes, "minutes": args.minutes, "eval_minutes": args.eval_minutes}
     try:
+        held = lock(args.run_dir, name="--run-dir")  # one process per run directory, for as long as this one runs
         check_resume(args.run_dir, settings)
     except RunDirectoryError as error:
         sys.exit(f"error: {error}")
