@@ -8,6 +8,7 @@ import os
 import sys
 
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from conftest import REPO, run_python
@@ -79,6 +80,7 @@ def test_interpolation_rows_go_from_a_to_b():
     np.testing.assert_allclose(rows[:, :, 0], [[0.0, 0.5, 1.0], [0.0, 1.0, 2.0]])
 
 
+@pytest.mark.slow
 def test_script_on_real_mnist_writes_runs_and_reloads_the_same_models(mnist_data_dir, tmp_path):
     """Two updates per model on real MNIST: each model's directory, the
     report and the figures are written; a second run loads the models
@@ -116,6 +118,7 @@ def test_script_on_real_mnist_writes_runs_and_reloads_the_same_models(mnist_data
         assert again["models"][name]["train_seconds"] == report["models"][name]["train_seconds"]
 
 
+@pytest.mark.slow
 def test_script_refuses_bad_flags_before_loading_anything(tmp_path):
     result = run_python(["experiments/autoencoder_vs_gan.py", "--eval-samples", "20000",
                          "--out", str(tmp_path / "runs")])

@@ -23,6 +23,7 @@ continuing the `.keras` file with the noise's seed state of a fresh model).
 import os
 import shutil
 
+import pytest
 from conftest import REPO
 from conftest import run_python
 
@@ -91,6 +92,7 @@ print("redrawn", worst)
 """
 
 
+@pytest.mark.slow
 def test_files_written_by_main_before_the_redesign_continue_bit_identically(tmp_path):
     directory = tmp_path / "fixtures"
     shutil.copytree(FIXTURES, directory)  # the backup is written to as it continues

@@ -15,6 +15,7 @@ from conftest import start_python
 from test_quality_metrics import write_folder
 
 
+@pytest.mark.slow
 def test_two_replicas_match_one_device_and_draw_their_own_noise_and_dropout():
     result = run_python(["tests/scripts/mirrored_step.py"])
     assert result.returncode == 0, result.stderr[-3000:]
@@ -62,6 +63,7 @@ def test_two_replicas_match_one_device_and_draw_their_own_noise_and_dropout():
     assert out["replica_p"] == [0.5, 0.5]
 
 
+@pytest.mark.slow
 def test_two_replicas_match_one_device_with_packing_and_simultaneous_updates():
     result = run_python(["tests/scripts/mirrored_step.py", "packed"])
     assert result.returncode == 0, result.stderr[-3000:]
@@ -77,6 +79,7 @@ def test_two_replicas_match_one_device_with_packing_and_simultaneous_updates():
         np.testing.assert_allclose(one["logs"][key], two["logs"][key], atol=1e-5)
 
 
+@pytest.mark.slow
 def test_two_workers_end_with_identical_weights_and_only_the_chief_writes(tmp_path):
     write_folder(tmp_path / "reference", 100, side=8)
     ports = ",".join(map(str, free_ports(2)))
@@ -103,6 +106,7 @@ def test_two_workers_end_with_identical_weights_and_only_the_chief_writes(tmp_pa
         assert not (tmp_path / written_by_chief_only).exists()
 
 
+@pytest.mark.slow
 def test_quality_metrics_under_two_replicas(tmp_path):
     write_folder(tmp_path / "reference", 60)
     result = run_python(["tests/scripts/mirrored_quality.py", str(tmp_path)])
@@ -125,6 +129,7 @@ def test_strategies_by_name(monkeypatch):
         keras_gan.distribute.get_strategy("multi_worker")
 
 
+@pytest.mark.slow
 def test_a_resume_on_two_replicas_is_bit_identical_to_a_run_that_never_stopped(tmp_path):
     # Stopped mid-epoch and after an epoch's last step; data reshuffled from a
     # seed every epoch (Keras's fit opened an extra iterator to build the

@@ -103,6 +103,7 @@ def test_parzen_with_real_training_images_as_samples(mnist_test):
     assert result["standard_error"] < 3
 
 
+@pytest.mark.slow
 def test_evaluation_command_writes_metrics_json_for_an_export(tmp_path):
     require_mnist()
     gan = keras_gan.GAN(

@@ -39,6 +39,7 @@ def exported(tmp_path_factory):
     return gan, path
 
 
+@pytest.mark.slow
 def test_both_signatures_give_the_generators_images_in_a_fresh_process(exported):
     gan, path = exported
     z = np.random.default_rng(0).normal(size=(5, 4)).astype("float32")
@@ -69,6 +70,7 @@ def test_sample_is_deterministic_for_a_seed_and_checks_num_samples(exported):
         sample(num_samples=tf.constant(0), seed=tf.constant(1))
 
 
+@pytest.mark.slow
 def test_saved_model_cli_lists_both_signatures(exported):
     _, path = exported
     cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")

@@ -78,6 +78,7 @@ def test_steps_per_execution_computes_the_same_update():
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
 
 
+@pytest.mark.slow
 def test_a_rerun_with_other_settings_refuses_and_names_them(tmp_path):
     run = tmp_path / "run"
     run.mkdir()

@@ -4,9 +4,11 @@ run with other settings."""
 
 import json
 
+import pytest
 from conftest import run_python
 
 
+@pytest.mark.slow
 def test_a_run_directory_is_finished_skipped_and_refused_with_other_settings(tmp_path):
     out = tmp_path / "mixtures"
     flags = ["experiments/mixtures.py", "--mixtures", "ring", "--packs", "1", "--seeds", "1", "--steps", "1000",
@@ -30,6 +32,7 @@ def test_a_run_directory_is_finished_skipped_and_refused_with_other_settings(tmp
     assert not (out / "runs.jsonl").exists()
 
 
+@pytest.mark.slow
 def test_report_summarizes_exported_records_by_hand(tmp_path):
     # Two exports of the same model: one with all its evaluations, one with
     # only its last (as docs/reference_generators/ring_gan_seed0 has).

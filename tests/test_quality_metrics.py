@@ -440,6 +440,7 @@ print(float(stats["mean"].sum()))
 """
 
 
+@pytest.mark.slow
 def test_two_processes_computing_one_reference_both_succeed(tmp_path):
     # Multi-worker training on one machine, or pytest-xdist workers: each
     # writes the cache under a name of its own and renames it.

@@ -154,6 +154,7 @@ def test_list_recipes_and_dry_run_write_nothing(tmp_path, capsys, monkeypatch):
     assert os.listdir(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_dry_run_prints_what_a_real_run_records(mnist_data_dir, tmp_path):
     flags = ["--recipe", "sngan", "--width", "4", "--batch-size", "16", "--steps-per-epoch", "1", "--epochs", "1",
              "--output-dir", str(tmp_path / "run"), "--verbose", "0"]

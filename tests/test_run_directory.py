@@ -36,6 +36,7 @@ print("taken")
 """
 
 
+@pytest.mark.slow
 def test_lock_is_exclusive_names_its_holder_and_goes_with_it(tmp_path):
     run = tmp_path / "run"
     held = directory.lock(str(run))

@@ -48,6 +48,7 @@ def tensorboard_tags(directory):
     return {tag: [e.step for e in events.Tensors(tag)] for tag in events.Tags()["tensors"]}
 
 
+@pytest.mark.slow
 def test_train_writes_the_whole_run_directory(mnist_data_dir, tmp_path):
     run = tmp_path / "run"
     extras = ["--tensorboard", "--save-every", "2"]
@@ -104,6 +105,7 @@ def test_train_writes_the_whole_run_directory(mnist_data_dir, tmp_path):
     assert not (run / "backup.previous").exists()
 
 
+@pytest.mark.slow
 def test_rerun_after_a_kill_resumes_at_the_next_epoch(mnist_data_dir, tmp_path):
     run = tmp_path / "run"
     command = ["train.py", "--output-dir", str(run), *TINY]
@@ -126,6 +128,7 @@ def test_rerun_after_a_kill_resumes_at_the_next_epoch(mnist_data_dir, tmp_path):
     assert json.loads(metadata.read_text())["epoch"] == done + 1  # the kept backup holds the last epoch
 
 
+@pytest.mark.slow
 def test_conditional_run_has_a_row_per_class_and_a_labelled_export(mnist_data_dir, tmp_path):
     run = tmp_path / "run"
     result = run_python(["train.py", "--conditional", "--epochs", "1", "--output-dir", str(run), *TINY])
@@ -172,6 +175,7 @@ TOOLKIT = ["--loss", "hinge", "--gradient-penalty", "r1", "--gradient-penalty-ev
 
 # The default settings are the toolkit run without its options: its path through
 # the step is a subset of "toolkit"'s, so it is not run separately.
+@pytest.mark.slow
 @pytest.mark.parametrize("options", [TOOLKIT, ["--backup-every", "3"]], ids=["toolkit", "mid_epoch"])
 def test_resume_after_sigkill_is_bit_identical_to_an_uninterrupted_run(mnist_data_dir, tmp_path, options):
     flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1", *options]
@@ -219,6 +223,7 @@ def start_workers(run, flags):
     ]
 
 
+@pytest.mark.slow
 def test_two_train_py_workers_write_one_run_directory(mnist_data_dir, tmp_path):
     run = tmp_path / "run"
     chief, other = finish(start_workers(run, ["--epochs", "2", *TINY]))
@@ -236,6 +241,7 @@ def run_workers(run, flags):
     return workers
 
 
+@pytest.mark.slow
 def test_two_workers_killed_mid_epoch_and_restarted_end_bit_identical(mnist_data_dir, tmp_path):
     flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1",
              "--backup-every", "3"]
@@ -254,6 +260,7 @@ def wait_for(path, process, timeout=300):
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_sigterm_writes_a_backup_exits_and_the_rerun_resumes_from_that_step(mnist_data_dir, tmp_path):
     flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1"]
     run = tmp_path / "killed"
@@ -270,6 +277,7 @@ def test_sigterm_writes_a_backup_exits_and_the_rerun_resumes_from_that_step(mnis
     resume_and_compare(tmp_path, run, flags, metadata["epoch"] + 2)
 
 
+@pytest.mark.slow
 def test_sigterm_to_one_of_two_workers_stops_both_at_one_step(mnist_data_dir, tmp_path):
     flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1"]
     run = tmp_path / "killed"
@@ -286,6 +294,7 @@ def test_sigterm_to_one_of_two_workers_stops_both_at_one_step(mnist_data_dir, tm
     resume_and_compare(tmp_path, run, flags, metadata["epoch"] + 2, start=run_workers)
 
 
+@pytest.mark.slow
 def test_eval_every_writes_metrics_their_plot_and_the_best_export(mnist_data_dir, tmp_path):
     """--eval-every 1 on MNIST: fcd/kcd against the test split in the logs
     and history.csv, metrics.jsonl, metrics.png, and best/ holding the
@@ -358,6 +367,7 @@ def test_overfitting_needs_a_tfds_dataset_for_its_held_out_images(tmp_path):
         build.discriminator_overfitting(config)
 
 
+@pytest.mark.slow
 def test_bad_flags_fail_before_anything_is_written(tmp_path, capsys):
     run = ["--output-dir", str(tmp_path / "run")]
     for flag, value in (("--d-steps", "0"), ("--label-smoothing", "1"), ("--ema-decay", "1"),
@@ -388,6 +398,7 @@ def test_bad_dataset_or_shape_fails_with_a_message_before_anything_is_written(mn
     assert not (tmp_path / "run").exists()
 
 
+@pytest.mark.slow
 def test_conditional_run_on_an_image_folder(tmp_path):
     """Class folders of PNGs (three classes of 28x28 images), a short conditional run."""
     from PIL import Image
@@ -417,6 +428,7 @@ def test_conditional_run_on_an_image_folder(tmp_path):
     assert "does not exist" in missing.stderr and not (tmp_path / "x").exists()
 
 
+@pytest.mark.slow
 def test_a_folder_of_good_and_every_kind_of_bad_file_trains_and_names_each_skipped_one(tmp_path):
     """What users' folders hold: images in every mode, junk, a typo'd --dataset."""
     from PIL import Image
@@ -476,6 +488,7 @@ def tree_bytes(directory):
     }
 
 
+@pytest.mark.slow
 def test_file_system_failures_end_in_one_line_and_leave_earlier_outputs_intact(mnist_data_dir, tmp_path):
     earlier = tmp_path / "earlier"
     assert run_python(["train.py", "--output-dir", str(earlier), "--epochs", "1", *TINY]).returncode == 0
@@ -533,6 +546,7 @@ def trained_and_read_back(tmp_path, *flags):
     return json.loads(read.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_every_flag_reaches_the_saved_gan(mnist_data_dir, tmp_path):
     """Non-default flags, read back from the .keras file train.py saved; the
     split and batch size through the updates one epoch made: 640 images in
@@ -552,6 +566,7 @@ def test_every_flag_reaches_the_saved_gan(mnist_data_dir, tmp_path):
     }
 
 
+@pytest.mark.slow
 def test_the_defaults_are_the_documented_dcgan_recipe(mnist_data_dir, tmp_path):
     """README: DCGAN, Adam 2e-4 with beta_1 0.5 for both players, the
     non-saturating game, k = 1, z of 100 dims, batches of 128, nothing else;
