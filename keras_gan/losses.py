@@ -4,8 +4,8 @@ Every function takes logits `l` (the discriminator's raw output, any finite
 float in (-inf, inf); for the cross-entropy costs D = sigmoid(l)) and returns
 one value per sample, float32, shape `(batch,)`. The cross-entropy costs
 include the 1/2 factor of the NIPS 2016 tutorial's costs, so that the mean
-over a batch is the tutorial's J, and the gradients match its Figure 16 (see
-`../shared/REFERENCE.md`). The post-2016 games (`hinge_*`, `least_squares_*`,
+over a batch is the tutorial's J, and the gradients match its Figure 16
+(Goodfellow 2016, arXiv:1701.00160, section 3.2). The post-2016 games (`hinge_*`, `least_squares_*`,
 `wasserstein_*`, `relativistic_pairing_*`, `relativistic_average_*`; the
 relativistic generator costs also take D's logits on real samples) are
 written as their papers write them, named on TF-GAN's scheme

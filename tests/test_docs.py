@@ -110,3 +110,16 @@ def test_every_relative_link_points_at_a_file():
             if "://" not in target and not os.path.exists(os.path.join(os.path.dirname(page), target)):
                 broken.append((os.path.basename(page), target))
     assert not broken
+
+
+# A sitting ("session"), an issue number, a date of work or a path outside the
+# repository. 2015-12-05 is the name of the FID network's graph, not a date of work.
+DIARY = re.compile(r"\bsessions?\b|\bissue \d+|\.\./shared|\b20\d\d-\d\d-\d\d\b")
+
+
+def test_the_package_and_the_readme_read_as_a_manual():
+    texts = {"README.md": open(os.path.join(REPO, "README.md"), encoding="utf-8").read()}
+    for path in glob.glob(os.path.join(REPO, "keras_gan", "**", "*.py"), recursive=True):
+        texts[os.path.relpath(path, REPO)] = open(path, encoding="utf-8").read().replace("2015-12-05", "")
+    found = [(name, match.group()) for name, text in texts.items() for match in DIARY.finditer(text)]
+    assert not found

@@ -177,7 +177,7 @@ def test_train_py_that_diverges_stops_says_where_and_claims_no_end(mnist_data_di
     assert result.returncode == 1, result.stderr[-3000:]
     line = result.stderr.strip().splitlines()[-1]
     assert line.startswith("error: ") and " at epoch 1, generator update " in line and "training diverged" in line
-    assert "no backup was written before it" in line and "Rerun the same command" in line
+    assert "The run stopped before its first backup: the same command starts it again" in line
     stopped = json.loads((run / "stopped.json").read_text())
     assert stopped["stopped_by"] == "non-finite value" and stopped["epoch"] == 1
     assert stopped["value"] in ("nan", "inf", "-inf")

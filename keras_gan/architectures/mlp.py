@@ -1,7 +1,6 @@
 """The fully connected networks of the 2014 GAN paper's MNIST experiment.
 
-Layer sizes and dropout follow goodfeli/adversarial `mnist.yaml` (see
-`../shared/REFERENCE.md`): G is ReLU 1200, ReLU 1200, then the output layer;
+Layer sizes and dropout follow goodfeli/adversarial `mnist.yaml`: G is ReLU 1200, ReLU 1200, then the output layer;
 D is maxout 240 x 5, maxout 240 x 5, then one logit, with dropout keeping 0.8
 of the inputs and 0.5 of each hidden layer.
 """

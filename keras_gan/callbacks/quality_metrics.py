@@ -39,8 +39,8 @@ class QualityMetrics(keras.callbacks.Callback):
 
     Each evaluation is also kept in `records` (step, epoch, images seen,
     metrics, seconds it took, and `training_seconds`: the wall-clock time
-    of training so far, evaluations excluded, summed over the sessions of a
-    resumed run); with `jsonl_path`, appended to that file as one JSON
+    of training so far, evaluations excluded, summed over every process that
+    trained a resumed run); with `jsonl_path`, appended to that file as one JSON
     object per line. A resumed run's clock continues from the newest
     reading at or before the restored step: its last record, or, after
     `save_clock_with(backup)`, the clock saved with the backup it resumed
@@ -195,7 +195,7 @@ class QualityMetrics(keras.callbacks.Callback):
 
     def training_seconds(self, now=None):
         """Seconds of training so far (float, wall clock, evaluations
-        excluded, summed over the sessions of a resumed run), at `now`
+        excluded, summed over every process that trained a resumed run), at `now`
         (a `time.perf_counter()` reading; default: read it)."""
         if self._clock is None:
             return self._trained

@@ -2,10 +2,9 @@
 
 The Frechet classifier distance (`fcd10k_test`) is only one metric if every
 machine computes it with the same network, as FID uses one Inception graph.
-Until 2026-12-03 each machine trained its own classifier, unseeded, and the
-same samples scored up to about 20 % apart on different machines
-(`experiments/fcd_classifier_spread.py`). Now the weights are part of the
-package (`mnist_classifier.weights.h5`, with its SHA-256 and test accuracy
+Classifiers trained separately, unseeded, score the same samples up to
+about 20 % apart (`experiments/fcd_classifier_spread.py`), so the weights
+are part of the package (`mnist_classifier.weights.h5`, with its SHA-256 and test accuracy
 in `mnist_classifier.json`), and `train_mnist_classifier` only makes new
 ones: `python -m keras_gan.evaluation.classifier --out DIR`.
 """

@@ -210,11 +210,12 @@ def diverged(directory, error):
         "stopped_by": "non-finite value", "epoch": error.epoch, "generator_update": error.update,
         "name": error.name, "value": str(error.value), "last_finite_backup": {"epoch": epoch, "batch": batch},
     })
-    kept = (f"its last finite backup (epoch {epoch}, batch {batch}) is kept" if (epoch, batch) != (0, 0)
-            else "no backup was written before it")
-    return (f"{error}; the run stopped and {kept}, with the checkpoints and exports written before. Rerun the "
-            "same command to resume from it, or change the settings (e.g. a lower learning rate) in a new "
-            "--output-dir.")
+    if (epoch, batch) == (0, 0):
+        return (f"{error}. The run stopped before its first backup: the same command starts it again; try other "
+                "settings (e.g. a lower learning rate).")
+    return (f"{error}. The run stopped; its last finite backup (epoch {epoch}, batch {batch}) and the checkpoints "
+            "and exports written before are kept. Rerun the same command to resume from that backup, or start a new "
+            "--output-dir with other settings (e.g. a lower learning rate).")
 
 
 def _remove_if_unused(directory, created):
