@@ -1,14 +1,18 @@
-"""Train a GAN on a TensorFlow Datasets dataset or an image folder; write a run directory.
+"""Train a GAN on a TensorFlow Datasets dataset, Stacked MNIST or an image folder; write a run directory.
 
-    python train.py                      # DCGAN on MNIST, 5 epochs, runs/mnist_dcgan
-    python train.py --recipe sngan       # a paper's settings by name (--list-recipes), runs/mnist_sngan
-    python train.py --recipe wgan_gp --d-steps 3 --dry-run   # the resolved configuration, nothing written
-    python train.py --architecture mlp --loss minimax --d-steps 2 --epochs 20
-    python train.py --conditional        # one class per grid row, runs/mnist_dcgan_conditional
-    python train.py --dataset path/to/images --image-size 64x64   # a folder of PNG/JPEG/BMP/GIF/TIFF/WebP files
-    python train.py --dataset path/to/classes --conditional       # one subfolder per class
-    python train.py --eval-every 1                 # FCD and KID of 10,000 samples every epoch
-    python train.py --dataset photos/A --targets photos/B --image-size 256x256  # Pix2Pix on paired folders
+The command is `keras-gan` (pip install), `python -m keras_gan`, or
+`python train.py` in a clone: one program, one set of flags.
+
+    keras-gan                            # DCGAN on MNIST, 5 epochs, runs/mnist_dcgan
+    keras-gan --recipe sngan             # a paper's settings by name (--list-recipes), runs/mnist_sngan
+    keras-gan --recipe wgan_gp --d-steps 3 --dry-run   # the resolved configuration, nothing written
+    keras-gan --architecture mlp --loss minimax --d-steps 2 --epochs 20
+    keras-gan --conditional              # one class per grid row, runs/mnist_dcgan_conditional
+    keras-gan --dataset path/to/images --image-size 64x64   # a folder of PNG/JPEG/BMP/GIF/TIFF/WebP files
+    keras-gan --dataset path/to/classes --conditional       # one subfolder per class
+    keras-gan --eval-every 1             # FCD and KID of 10,000 samples every epoch
+    keras-gan --dataset photos/A --targets photos/B --image-size 256x256  # Pix2Pix on paired folders
+    keras-gan --recipe pacgan_pacdcgan2 --dataset stacked_mnist --batch-size 64 --modes-every 1
 
 A run's settings are resolved once: the defaults, then the recipe's
 differences (`--recipe`, default dcgan: none), then the flags given. The
@@ -33,10 +37,19 @@ run directory (--output-dir) receives:
     metrics.png         the same, plotted against generator updates
     best/, best.json    the generator export of the evaluation with the lowest Frechet
                         distance, and that evaluation's record
+    modes.jsonl         with --modes-every N (stacked_mnist): modes and KL per evaluation
     skipped_files.txt   image folders: each file that could not be read, and why
+    stopped.json        a run that diverged: where, and the first non-finite value
+    train.lock          who holds the run (pid, host, command, start); the OS's
+                        lock on it ends with that process
+
+One process trains a run directory at a time: a second command on it
+exits at once, naming the first. A run whose d_loss or g_loss turns NaN
+or infinite stops with one `error:` line and keeps its last finite backup,
+checkpoints and export.
 
 Rerunning the same command after an interruption resumes from the last
-backup (every epoch, or every --backup-every N generator updates, or on
+backup (and prints where it resumes) (every epoch, or every --backup-every N generator updates, or on
 SIGTERM / SIGINT, after which train.py exits with 128 + the signal number),
 both optimizers' state included; a damaged backup falls back to the one
 before. A finished run keeps its newest backup: the same command with a
@@ -206,10 +219,11 @@ def diverged(directory, error):
     from keras_gan.callbacks import BackupAndRestore
 
     epoch, batch = BackupAndRestore.resume_point(os.path.join(directory, "backup"))
-    write_json(os.path.join(directory, STOPPED), {
-        "stopped_by": "non-finite value", "epoch": error.epoch, "generator_update": error.update,
-        "name": error.name, "value": str(error.value), "last_finite_backup": {"epoch": epoch, "batch": batch},
-    })
+    if distribute.is_chief_task():  # only the chief writes the run directory
+        write_json(os.path.join(directory, STOPPED), {
+            "stopped_by": "non-finite value", "epoch": error.epoch, "generator_update": error.update,
+            "name": error.name, "value": str(error.value), "last_finite_backup": {"epoch": epoch, "batch": batch},
+        })
     if (epoch, batch) == (0, 0):
         return (f"{error}. The run stopped before its first backup: the same command starts it again; try other "
                 "settings (e.g. a lower learning rate).")
