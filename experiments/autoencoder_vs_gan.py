@@ -2,7 +2,7 @@
 
     python experiments/autoencoder_vs_gan.py --epochs 5 --out runs/autoencoder_vs_gan
 
-The lecture notes (`../shared/seeds/004_3700d14436c51dfa.txt`) claim that a
+The lecture notes this project started from claim that a
 generator trained to match its target pixel by pixel (an auto-encoder's
 decoder) has no prior to sample from, makes its mistakes in the wrong places
 and needs a bigger network to come close to a GAN; and that a VAE, trained

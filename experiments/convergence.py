@@ -5,7 +5,7 @@
 
 Each RUN_DIR is a `train.py` run with `--eval-every` (its `metrics.jsonl`,
 whose records carry `training_seconds`: wall-clock training time,
-evaluations excluded, summed over sessions). The figure plots the first
+evaluations excluded, summed over every process that trained the run). The figure plots the first
 Frechet distance named in the records (e.g. `fcd10k_test`) against
 training hours, one line per run, labelled by the run directory's name;
 the table printed (and written as JSON beside the figure) gives each run's

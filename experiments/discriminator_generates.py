@@ -2,7 +2,7 @@
 
     python experiments/discriminator_generates.py --epochs 3
 
-The lecture notes (`../shared/seeds/004_3700d14436c51dfa.txt`, "Can
+The lecture notes (this project's starting material, "Can
 Discriminator generate?") answer: in principle yes, x~ = arg max_x D(x),
 but the search is hard. This script trains a DCGAN on MNIST for `--epochs`
 epochs (`train.py`'s defaults: Adam 2e-4, beta_1 0.5, batch 128) or loads

@@ -2,11 +2,9 @@
 
     python experiments/fcd_classifier_spread.py [--data-dir DIR] [--retrain 2] [--out docs/fcd_classifier_spread.json]
 
-Until 2026-12-03 the classifier whose last hidden layer gives the FCD
-features was trained the first time keras_gan ran on a machine (its
-initial weights are not seeded) and cached there, so runs on different
-machines were scored by different classifiers; since then keras_gan ships
-one (`keras_gan.evaluation.classifier.mnist_classifier`). This scores the
+A classifier trained on each machine (unseeded initial weights) would
+score runs on different machines with different networks; keras_gan
+ships one (`keras_gan.evaluation.classifier.mnist_classifier`). This scores the
 same samples (10,000 of each exported generator in
 `docs/reference_generators/mnist_*`, and 10,000 real training images,
 `train[500:10500]`) against the 10,000 test images with the shipped

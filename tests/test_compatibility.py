@@ -9,7 +9,7 @@ continued here in a fresh process with op determinism, and every variable
 ADA's p and sums, the seed generators, both optimizers' slots) is compared.
 
 Bit for bit where the fixtures were written; on another CPU, TensorFlow's
-float32 sums round differently in the last bits (seen on 2026-12-02: the
+float32 sums round differently in the last bits (the
 same code continued the same files to values 1e-7 apart, relative to each
 variable's largest). So the test asks, on any machine: (1) the three
 continuations, from three file formats, end in the same bits, and (2) each

@@ -5,6 +5,7 @@ by its own argparse parser as written (stopped there: nothing runs), every
 script a command names exists, and every relative link points at a file."""
 
 import argparse
+import ast
 import glob
 import importlib
 import os
@@ -113,13 +114,30 @@ def test_every_relative_link_points_at_a_file():
 
 
 # A sitting ("session"), an issue number, a date of work or a path outside the
-# repository. 2015-12-05 is the name of the FID network's graph, not a date of work.
+# repository. 2015-12-05 is the name of the FID network's graph, not a date of
+# work; run records (docs/run_records/) may carry their dates, and so may
+# their file names; a fenced block shows commands and output as they are.
 DIARY = re.compile(r"\bsessions?\b|\bissue \d+|\.\./shared|\b20\d\d-\d\d-\d\d\b")
 
 
-def test_the_package_and_the_readme_read_as_a_manual():
-    texts = {"README.md": open(os.path.join(REPO, "README.md"), encoding="utf-8").read()}
+def prose(text):
+    """`text` without fenced code blocks, run-record paths and the FID graph's name."""
+    text = re.sub(r"```.*?```", "", text, flags=re.S)
+    return re.sub(r"run_records/\S+", "", text).replace("2015-12-05", "")
+
+
+def docstrings(path):
+    """Every docstring of a Python file (module, classes, functions), joined."""
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    nodes = [tree] + [n for n in ast.walk(tree) if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))]
+    return "\n".join(filter(None, (ast.get_docstring(n) for n in nodes)))
+
+
+def test_the_readme_guides_package_and_test_docstrings_read_as_a_manual():
+    texts = {os.path.relpath(page, REPO): prose(open(page, encoding="utf-8").read()) for page in PAGES}
     for path in glob.glob(os.path.join(REPO, "keras_gan", "**", "*.py"), recursive=True):
-        texts[os.path.relpath(path, REPO)] = open(path, encoding="utf-8").read().replace("2015-12-05", "")
+        texts[os.path.relpath(path, REPO)] = prose(open(path, encoding="utf-8").read())
+    for path in glob.glob(os.path.join(REPO, "tests", "**", "*.py"), recursive=True):
+        texts[os.path.relpath(path, REPO)] = prose(docstrings(path))
     found = [(name, match.group()) for name, text in texts.items() for match in DIARY.finditer(text)]
     assert not found

@@ -1,7 +1,6 @@
 """R3GAN's game (relativistic pairing) and RaGAN, and R1 + R2, by value.
 
-Values from ../shared/R3GAN.md (derived from brownvc/R3GAN's
-`AdversarialTraining`): on r = [1, 0], f = [0, 2], RpGAN's D cost 1.2200948
+Values derived from brownvc/R3GAN's `AdversarialTraining`: on r = [1, 0], f = [0, 2], RpGAN's D cost 1.2200948
 and G cost 0.7200948; RaGAN's 2.0909496 and 1.0909496.
 """
 

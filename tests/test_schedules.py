@@ -1,9 +1,9 @@
 """R3GAN's cosine burn-in and the quantities that follow it, by value.
 
-The CIFAR-10 values at 5 M and 10 M images are those of ../shared/R3GAN.md
-(derived from brownvc/R3GAN `cosine_decay_with_warmup` with the CIFAR-10
+The CIFAR-10 values at 5 M and 10 M images are
+derived from brownvc/R3GAN `cosine_decay_with_warmup` with the CIFAR-10
 preset: T = 20 M images, lr 2e-4 -> 5e-5, gamma 0.05 -> 0.005, beta_2
-0.9 -> 0.99, EMA half-life 0 -> 5 M images, augmentation p 0 -> 0.55).
+0.9 -> 0.99, EMA half-life 0 -> 5 M images, augmentation p 0 -> 0.55.
 """
 
 import keras
