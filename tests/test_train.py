@@ -229,7 +229,7 @@ def test_two_train_py_workers_write_one_run_directory(mnist_data_dir, tmp_path):
     chief, other = finish(start_workers(run, ["--epochs", "2", *TINY]))
     assert "Wrote" in chief and "Wrote" not in other  # only the chief finishes the run
     assert sorted(os.listdir(run)) == ["backup", "config.json", "finished.json", "generator", "history.csv",
-                                       "interpolation", "losses.png", "samples"]
+                                       "interpolation", "losses.png", "samples", "train.lock"]
     with open(run / "history.csv") as f:
         assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1"]  # one row per epoch, not two
 
@@ -392,7 +392,8 @@ def test_library_errors_of_the_toolkit_fail_before_anything_is_written(mnist_dat
 def test_bad_dataset_or_shape_fails_with_a_message_before_anything_is_written(mnist_data_dir, tmp_path, capsys):
     run = ["--output-dir", str(tmp_path / "run"), "--data-dir", mnist_data_dir]
     status, stderr = in_process([*run, "--dataset", "no_such_dataset"], capsys)
-    assert status == 1 and "error: Invalid value for argument `name`" in stderr
+    assert status == 1 and "error: Invalid value for --dataset. Expected a folder of images, stacked_mnist or a TFDS " \
+        "name. Received: 'no_such_dataset': no folder of that name and no TFDS dataset of that name" in stderr
     status, stderr = in_process([*run, "--image-size", "27x27"], capsys)
     assert status == 1 and "error: Invalid value for argument `image_shape`" in stderr
     assert not (tmp_path / "run").exists()
@@ -414,7 +415,7 @@ def test_conditional_run_on_an_image_folder(tmp_path):
                          "--output-dir", str(run), *TINY])
     assert result.returncode == 0, result.stderr[-3000:]
     assert sorted(os.listdir(run)) == ["backup", "config.json", "finished.json", "generator", "history.csv",
-                                       "interpolation", "losses.png", "samples"]
+                                       "interpolation", "losses.png", "samples", "train.lock"]
     config = json.loads((run / "config.json").read_text())
     assert config["class_names"] == ["circle", "square", "zigzag"] and config["dataset"] == str(tmp_path / "images")
     assert sorted(os.listdir(run / "samples")) == ["epoch_0001.png", "epoch_0002.png", "samples.gif"]

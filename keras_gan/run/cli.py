@@ -187,8 +187,8 @@ def main(argv=None, prog=None):
     except RunDirectoryError as error:
         _remove_if_unused(directory, created)
         sys.exit(f"error: {error}")
-    except OSError as error:
-        sys.exit(f"error: {error.filename or directory}: {error.strerror or error}")
+    except OSError as error:  # the directory or its lock file cannot be created
+        sys.exit(f"error: {directory}: cannot create --output-dir: {error.strerror or error} ({error.filename})")
 
     from keras_gan import callbacks
     from keras_gan.run.trainer import train
