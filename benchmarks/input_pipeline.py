@@ -1,6 +1,6 @@
 """Does the input pipeline slow training? `fit` on real data against one batch.
 
-The same DCGAN `fit`, in steady state (`fit_vs_loop.time_fit`), on:
+The same DCGAN `fit`, in steady state (`timing.time_fit`), on:
 
 - memory: one in-memory batch, repeated (no input pipeline at all);
 - tfds: real MNIST through `keras_gan.data.load_tfds`;
@@ -26,10 +26,10 @@ import tempfile
 import keras
 import tensorflow as tf
 
-from fit_vs_loop import make_gan
-from fit_vs_loop import one_batch_forever
-from fit_vs_loop import parse_args
-from fit_vs_loop import time_fit
+from timing import make_gan
+from timing import one_batch_forever
+from timing import parse_args
+from timing import time_fit
 
 import keras_gan
 

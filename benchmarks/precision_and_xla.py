@@ -3,7 +3,7 @@
 Six configurations of the same DCGAN and batch: float32, mixed_float16 and
 mixed_bfloat16, each with `jit_compile` False and True. Every configuration
 is built once (under its dtype policy), warmed up (tracing, XLA
-compilation), then timed in steady state (`fit_vs_loop.time_fit`: the second
+compilation), then timed in steady state (`timing.time_fit`: the second
 epoch of a 2-epoch fit). The configurations take turns, `--repeats` times,
 because this machine's speed drifts; medians are reported. The script runs
 unchanged on a GPU and prints the device.
@@ -17,10 +17,10 @@ import statistics
 import keras
 import tensorflow as tf
 
-from fit_vs_loop import make_gan
-from fit_vs_loop import one_batch_forever
-from fit_vs_loop import parse_args
-from fit_vs_loop import time_fit
+from timing import make_gan
+from timing import one_batch_forever
+from timing import parse_args
+from timing import time_fit
 
 POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 

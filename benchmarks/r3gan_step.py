@@ -6,7 +6,7 @@ update then one G update per step on one in-memory batch: the default DCGAN
 normalization (its d_steps 5 left out: one D update here, for a per-step
 comparison), and R3GAN's small networks with the relativistic pairing game
 and R1 + R2 (two double backprops per D update). They take turns,
-`--repeats` times (`fit_vs_loop.time_fit`, steady state); the ratios are
+`--repeats` times (`timing.time_fit`, steady state); the ratios are
 medians of per-round ratios to the DCGAN step of the same round. Also
 printed: each pair of networks' parameters and forward FLOPs per image
 (multiply-adds x 2, from the convolutions and dense layers).
@@ -23,9 +23,9 @@ import keras
 import tensorflow as tf
 
 import keras_gan
-from fit_vs_loop import interleaved_rates
-from fit_vs_loop import one_batch_forever
-from fit_vs_loop import parse_args
+from timing import interleaved_rates
+from timing import one_batch_forever
+from timing import parse_args
 from keras_gan import architectures
 
 

@@ -36,7 +36,7 @@ import tensorflow as tf
 import keras_gan
 from keras_gan import architectures
 
-import fit_vs_loop  # benchmarks/, beside this script
+import timing  # benchmarks/timing.py, beside this script
 
 VARIANTS = {
     "fit": {},
@@ -95,8 +95,8 @@ def step_flops(gan, batch):
 
 
 def time_fit(gan, dataset, steps):
-    """Steady-state steps/s of `fit` (its second epoch), as fit_vs_loop.py measures."""
-    return fit_vs_loop.time_fit(gan, dataset, steps)[0]
+    """Steady-state steps/s of `fit` (its second epoch), as timing.time_fit measures."""
+    return timing.time_fit(gan, dataset, steps)[0]
 
 
 def bare_loop(gan):

@@ -6,7 +6,7 @@ configuration adds one option, or a recipe's combination, to the baseline
 (non-saturating, d_steps 1): the cost of a game, of a gradient penalty
 (every D update, or lazily every 16th), of spectral normalization in D, of
 the EMA generator. The configurations take turns, `--repeats` times
-(`fit_vs_loop.time_fit`, steady state), so that this machine's drift hits
+(`timing.time_fit`, steady state), so that this machine's drift hits
 them alike; the ratios are medians of per-round ratios to the baseline of
 the same round. A recipe's `--d-steps 5` multiplies the D side of the step
 on top of these ratios.
@@ -21,9 +21,9 @@ import keras
 import tensorflow as tf
 
 import keras_gan
-from fit_vs_loop import interleaved_rates
-from fit_vs_loop import one_batch_forever
-from fit_vs_loop import parse_args
+from timing import interleaved_rates
+from timing import one_batch_forever
+from timing import parse_args
 from keras_gan import architectures
 
 # name: (GAN options, D builder options, compile options)

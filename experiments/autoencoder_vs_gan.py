@@ -69,8 +69,8 @@ from keras_gan.evaluation import features as feature_models
 from keras_gan.evaluation import scores, statistics
 from keras_gan.evaluation.classifier import mnist_classifier
 
-# a sibling script (experiments/ is on the path when this one runs)
-from inpaint_mnist import mnist, write_run
+# experiments/harness.py (experiments/ is on the path when this script runs)
+from harness import mnist, write_run
 
 IMAGE_SHAPE = (28, 28, 1)
 LATENT_DIM = 100

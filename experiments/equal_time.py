@@ -154,7 +154,7 @@ def main(argv=None):
     args = parse_args(argv)
     settings = {"recipes": args.recipes, "minutes": args.minutes, "eval_minutes": args.eval_minutes}
     try:
-        held = lock(args.run_dir, name="--run-dir")  # one process per run directory, for as long as this one runs
+        lock(args.run_dir, name="--run-dir")  # one process per run directory, held until this one ends
         check_resume(args.run_dir, settings)
     except RunDirectoryError as error:
         sys.exit(f"error: {error}")

@@ -18,7 +18,6 @@ Reference: Goodfellow et al. 2014, Figure 1, Proposition 1, Theorem 1.
 import json
 import os
 
-import keras
 import matplotlib
 
 matplotlib.use("Agg")
@@ -27,33 +26,14 @@ import tensorflow as tf  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from scipy import stats  # noqa: E402
 
-import keras_gan  # noqa: E402
+from harness import K  # noqa: E402 - experiments/harness.py, beside this script
+from harness import MEAN  # noqa: E402
+from harness import STD  # noqa: E402
+from harness import build  # noqa: E402
 from keras_gan import data  # noqa: E402
 
-MEAN, STD = 2.0, 0.5
 STAGES = (0, 300, 1000, 4000)  # generator updates
-K = 5  # discriminator updates per generator update
 XS = np.linspace(MEAN - 4 * STD, MEAN + 4 * STD, 400)
-
-
-def mlp(inputs, activation, units):
-    x = inputs
-    for _ in range(2):
-        x = keras.layers.Dense(units, activation=activation)(x)
-    return keras.layers.Dense(1)(x)
-
-
-def build():
-    keras.utils.set_random_seed(0)
-    z, x = keras.Input((1,)), keras.Input((1,))
-    # tanh keeps G's map smooth (a ReLU map has kinks, each a spike in p_g);
-    # k = 5 D updates per G update keep D near its optimum D*, as Figure 1
-    # assumes.
-    generator = keras.Model(z, mlp(z, "tanh", 32))
-    discriminator = keras.Model(x, mlp(x, "relu", 64))
-    gan = keras_gan.GAN(generator, discriminator, seed=0)
-    gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5), d_steps=K)
-    return gan
 
 
 def snapshot(gan):

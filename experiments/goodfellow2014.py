@@ -256,7 +256,7 @@ def main(argv=None):
     args = parse_args(argv)
     config = {key: value for key, value in sorted(vars(args).items()) if key != "run_dir"}
     try:
-        held = keras_gan.run.lock(args.run_dir)  # one process per run directory, for as long as this one runs
+        keras_gan.run.lock(args.run_dir)  # one process per run directory, held until this one ends
         resume = keras_gan.run.check_resume(args.run_dir, config, MAY_CHANGE)
     except keras_gan.run.RunDirectoryError as error:
         raise SystemExit(f"error: --run-dir {error}")

@@ -29,14 +29,12 @@ history.csv and generator/ (the export: `serving_default(inputs)`).
 """
 
 import argparse
-import csv
 import json
 import os
 import time
 
 import keras
 import numpy as np
-import tensorflow_datasets as tfds
 
 import keras_gan
 from keras_gan.evaluation import features as feature_models
@@ -44,12 +42,8 @@ from keras_gan.evaluation import statistics
 from keras_gan.evaluation.classifier import mnist_classifier
 from keras_gan.networks import frozen_call
 
-
-def mnist(data_dir):
-    splits = tfds.as_numpy(
-        tfds.load("mnist", split=["train", "test"], data_dir=data_dir, batch_size=-1, download=False)
-    )
-    return [(split["image"].astype(np.float32) / 127.5 - 1, split["label"]) for split in splits]
+from harness import mnist  # experiments/harness.py, beside this script
+from harness import write_run
 
 
 def pad(images):
@@ -88,18 +82,6 @@ def train_pix2pix(x, y, args):
     dataset = keras_gan.data.paired_from_arrays(x, y, batch_size=64, value_range=(-1, 1), seed=args.seed)
     history = pix2pix.fit(dataset, epochs=args.epochs, verbose=2)
     return pix2pix, history.history
-
-
-def write_run(directory, config, history):
-    os.makedirs(directory, exist_ok=True)
-    with open(os.path.join(directory, "config.json"), "w") as f:
-        json.dump(config, f, indent=2)
-    with open(os.path.join(directory, "history.csv"), "w", newline="") as f:
-        writer = csv.writer(f)
-        keys = sorted(history)
-        writer.writerow(["epoch", *keys])
-        for epoch in range(len(history[keys[0]])):
-            writer.writerow([epoch, *(history[k][epoch] for k in keys)])
 
 
 def measure(completed, test_images, test_labels, classifier, feature_model):

@@ -199,7 +199,7 @@ def run(name, pack, seed, args):
     config = run_config(name, pack, seed, args)
     run_dir = os.path.join(args.out, f"{args.recipe}_{name}_m{pack}_seed{seed}_{args.steps}")
     result_path = os.path.join(run_dir, "result.json")
-    held = keras_gan.run.lock(run_dir, name="run directory")  # one process per run, until this function returns
+    keras_gan.run.lock(run_dir, name="run directory")  # one process per run directory, held until this one ends
     resume = keras_gan.run.check_resume(run_dir, config, name="run directory")
     os.makedirs(run_dir, exist_ok=True)
     if not resume:

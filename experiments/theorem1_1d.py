@@ -44,7 +44,7 @@ from matplotlib import pyplot as plt  # noqa: E402
 from scipy import stats  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from figure1_1d import MEAN, STD, K, build  # noqa: E402
+from harness import MEAN, STD, K, build  # noqa: E402
 
 from keras_gan import data  # noqa: E402
 

@@ -178,7 +178,8 @@ def main(argv=None, prog=None):
     created = not os.path.isdir(directory)
     try:
         # The chief of a multi-worker run holds the directory for all its workers.
-        held = lock(directory, name="--output-dir") if distribute.is_chief_task() else None
+        if distribute.is_chief_task():
+            lock(directory, name="--output-dir")  # held until this process ends
         # Settings added after a run was started count as their defaults.
         defaults = {**options.DEFAULTS, "recipe": "dcgan"}
         resume = prepare(config, options.MAY_CHANGE + options.DERIVED, defaults)
@@ -210,7 +211,6 @@ def main(argv=None, prog=None):
         # line naming the path; what was written before stays as it was.
         where = f"{error.filename}: " if error.filename else ""
         sys.exit(f"error: {where}{error.strerror or error}")
-    del held  # the lock lasted the whole run; the OS drops it with the process in any case
 
 
 def diverged(directory, error):

@@ -26,6 +26,8 @@ class RunDirectoryLocked(RunDirectoryError):
 
 
 LOCK_FILE = "train.lock"
+# The lock files this process holds, by directory: open until the process ends.
+_HELD = {}
 
 
 def lock(directory, name=None):
@@ -33,12 +35,12 @@ def lock(directory, name=None):
 
     Creates the directory if needed, then takes an exclusive, non-blocking
     `fcntl.flock` on `directory/train.lock` and writes into that file who
-    holds it: pid, host, command and start time (UTC). The lock lasts
-    while the returned file stays open, and the OS drops it when the
-    process ends, normally or by an exception, SIGTERM or SIGKILL: a rerun
-    needs no cleanup, and the file left behind means nothing by its
-    presence. A process that finds the lock taken reads the file and
-    changes nothing.
+    holds it: pid, host, command and start time (UTC). The lock lasts until
+    the process ends (or the returned file is closed), and the OS drops it
+    however the process ends, normally or by an exception, SIGTERM or
+    SIGKILL: a rerun needs no cleanup, and the file left behind means
+    nothing by its presence. A process that finds the lock taken reads the
+    file and changes nothing.
 
     On a network file system the lock is only as good as the server's
     support for it: NFS v4 supports `flock` (as a POSIX lock), NFS v3
@@ -52,7 +54,8 @@ def lock(directory, name=None):
         name: how messages call it, e.g. "--output-dir".
 
     Returns:
-        The open lock file: keep a reference for as long as the run lasts.
+        The open lock file (this module keeps it open; closing it releases
+        the lock).
 
     Raises:
         RunDirectoryLocked: when another process holds the directory; the
@@ -89,6 +92,7 @@ def lock(directory, name=None):
         "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
     }) + "\n")
     handle.flush()
+    _HELD[os.path.realpath(directory)] = handle
     return handle
 
 
