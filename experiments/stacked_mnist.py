@@ -55,8 +55,11 @@ def main(argv=None):
     for run_dir in args.run_dirs:
         label, records = label_of(run_dir), read_records(run_dir)
         steps = [r["step"] for r in records]
-        modes_axis.plot(steps, [r["modes"] for r in records], marker="o", label=label)
-        kl_axis.plot(steps, [r["mode_kl"] for r in records], marker="o", label=label)
+        line, = modes_axis.plot(steps, [r["modes"] for r in records], marker="o", label=label)
+        kl_axis.plot(steps, [r["mode_kl"] for r in records], marker="o", label=label, color=line.get_color())
+        if label in PAPER:  # the paper's value at 100,000 updates, dashed
+            modes_axis.axhline(PAPER[label][0], linestyle="--", color=line.get_color(), label=f"{label}, paper")
+            kl_axis.axhline(PAPER[label][2], linestyle="--", color=line.get_color(), label=f"{label}, paper")
         last = records[-1]
         summary.append({"recipe": label, "updates": last["step"], "modes": last["modes"], "kl": last["mode_kl"],
                         "most_modes": max(r["modes"] for r in records), "paper": PAPER.get(label)})
