@@ -24,16 +24,12 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib import pyplot as plt  # noqa: E402
 
+from harness import read_evaluations  # noqa: E402 - experiments/harness.py, beside this script
+
 
 def read_records(run_dir):
     """(metric name, [(hours, epoch, value)], records left out) of a run."""
-    path = os.path.join(run_dir, "metrics.jsonl")
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"Invalid run directory {run_dir!r}: no metrics.jsonl (was it run with --eval-every?)")
-    with open(path) as f:
-        records = [json.loads(line) for line in f if line.strip()]
-    if not records:
-        raise ValueError(f"Invalid run directory {run_dir!r}: metrics.jsonl holds no evaluation yet")
+    records = read_evaluations(run_dir, "metrics.jsonl", "--eval-every")
     name = next(key for key in records[0]["metrics"] if key.startswith(("fcd", "fid")))
     timed = [r for r in records if "training_seconds" in r]
     points = [(r["training_seconds"] / 3600, r["epoch"], r["metrics"][name]) for r in timed]

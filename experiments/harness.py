@@ -58,3 +58,20 @@ def write_run(directory, config, history):
         writer.writerow(["epoch", *keys])
         for epoch in range(len(history[keys[0]])):
             writer.writerow([epoch, *(history[k][epoch] for k in keys)])
+
+
+def read_evaluations(run_dir, name, flag):
+    """The records of a run's JSONL file `name` (e.g. metrics.jsonl, which
+    `flag`, e.g. --eval-every, writes), in order.
+
+    Raises:
+        FileNotFoundError: without the file; ValueError: for an empty one.
+    """
+    path = os.path.join(run_dir, name)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"Invalid run directory {run_dir!r}: no {name} (was it run with {flag}?)")
+    with open(path) as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    if not records:
+        raise ValueError(f"Invalid run directory {run_dir!r}: {name} holds no evaluation yet")
+    return records

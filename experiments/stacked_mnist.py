@@ -24,20 +24,15 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib import pyplot as plt  # noqa: E402
 
+from harness import read_evaluations  # noqa: E402 - experiments/harness.py, beside this script
+
 # PacGAN Table 2 (10 trials, standard error): modes, KL.
 PAPER = {"pacgan_dcgan": (78.9, 6.46, 4.50, 0.127), "pacgan_pacdcgan2": (1000.0, 0.0, 0.06, 0.003)}
 
 
 def read_records(run_dir):
     """The run's evaluations, [{"step", "epoch", "modes", "mode_kl", ...}], in order."""
-    path = os.path.join(run_dir, "modes.jsonl")
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"Invalid run directory {run_dir!r}: no modes.jsonl (was it run with --modes-every?)")
-    with open(path) as f:
-        records = [json.loads(line) for line in f if line.strip()]
-    if not records:
-        raise ValueError(f"Invalid run directory {run_dir!r}: modes.jsonl holds no evaluation yet")
-    return records
+    return read_evaluations(run_dir, "modes.jsonl", "--modes-every")
 
 
 def label_of(run_dir):
