@@ -141,8 +141,10 @@ def test_a_diverged_fit_keeps_its_last_finite_backup_checkpoint_and_export(tmp_p
     assert sorted(os.listdir(tmp_path)) == ["backup", "backup.previous", "epoch_1.keras", "epoch_2.keras"]
     keras_gan.export.export_generator(sgd_gan(), tmp_path / "generator")
     exported = snapshot(tmp_path / "generator")
+    broken = sgd_gan()  # the diverged G itself may still be finite when D diverged first
+    broken.generator.weights[0].assign(np.full(broken.generator.weights[0].shape, np.nan, np.float32))
     with pytest.raises(ValueError, match="Expected a generator whose weights are all finite"):
-        keras_gan.export.export_generator(gan, tmp_path / "generator")
+        keras_gan.export.export_generator(broken, tmp_path / "generator")
     assert snapshot(tmp_path / "generator") == exported
 
     # The kept backup is epoch 2's end, weight for weight, and a rerun resumes from it.
