@@ -12,6 +12,7 @@ import tensorflow as tf
 
 from keras_gan import distribute
 from keras_gan.callbacks.non_finite import NonFiniteError
+from keras_gan.callbacks.non_finite import generator_updates
 from keras_gan.validation import first_non_finite_weight
 
 WEIGHTS = "latest.weights.h5"
@@ -230,8 +231,7 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         self._save_model(batch=0)
 
     def _step(self):
-        optimizer = getattr(self.model, "g_optimizer", None) or self.model.optimizer
-        return int(optimizer.iterations.numpy()) if optimizer is not None else 0
+        return generator_updates(self.model)
 
     def _save_model(self, batch=0):
         # Every worker takes part in gathering the metrics (a collective).
