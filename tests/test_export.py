@@ -122,3 +122,43 @@ def test_a_generator_of_points_exports_unscaled_samples(tmp_path):
     np.testing.assert_allclose(served["samples"], [[9.0, 9.0], [-1.5, -1.5]], rtol=1e-6)
     sampled = loaded.signatures["sample"](num_samples=tf.constant(4), seed=tf.constant(3))["samples"]
     np.testing.assert_allclose(sampled, gan.generate(4, seed=3).numpy(), rtol=1e-6)
+
+
+def stored_weights(path):
+    """{checkpoint key: (shape, dtype name)} of the variables a SavedModel stores."""
+    reader = tf.train.load_checkpoint(os.path.join(path, "variables", "variables"))
+    dtypes = reader.get_variable_to_dtype_map()
+    return {key: (tuple(shape), dtypes[key].name) for key, shape in reader.get_variable_to_shape_map().items()
+            if key != "_CHECKPOINTABLE_OBJECT_GRAPH"}
+
+
+@pytest.mark.parametrize("weights_dtype", ["float32", "float16"])
+def test_the_export_stores_each_weight_once_in_the_dtype_asked(tmp_path, weights_dtype):
+    keras.utils.set_random_seed(0)
+    gan = tiny_dcgan()
+    path = keras_gan.export.export_generator(gan, tmp_path / "generator", weights_dtype=weights_dtype)
+    stored = stored_weights(path)
+    # One stored tensor per generator weight (BatchNormalization's moving
+    # statistics included), of the same shapes, every one in weights_dtype.
+    weights = gan.generator.weights
+    assert sorted(shape for shape, _ in stored.values()) == sorted(tuple(w.shape) for w in weights)
+    assert {dtype for _, dtype in stored.values()} == {weights_dtype}
+    sample = tf.saved_model.load(path).signatures["sample"]
+    images = sample(num_samples=tf.constant(6), seed=tf.constant(3))["images"]
+    assert images.dtype == tf.float32
+    expected = gan.generate(6, seed=3)
+    if weights_dtype == "float32":
+        np.testing.assert_allclose(images, expected, atol=1e-6)
+    else:
+        # The same generator on its weights rounded to float16, worked out
+        # through Keras: equal to float32 rounding, not merely close.
+        rounded = tiny_dcgan()
+        rounded.generator.set_weights([w.astype("float16").astype("float32") for w in gan.generator.get_weights()])
+        np.testing.assert_allclose(images, rounded.generate(6, seed=3), atol=1e-6)
+        assert not np.allclose(images, expected, atol=1e-7)
+
+
+def test_an_unknown_weights_dtype_is_refused_before_anything_is_written(tmp_path):
+    with pytest.raises(ValueError, match=r"weights_dtype.*Expected one of \('float32', 'float16'\).*'int8'"):
+        keras_gan.export.export_generator(tiny_dcgan(), tmp_path / "generator", weights_dtype="int8")
+    assert os.listdir(tmp_path) == []
