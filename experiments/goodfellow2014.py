@@ -4,7 +4,7 @@
     taskset -c 1 python experiments/goodfellow2014.py    # the same on one core, leaving the other free
 
 The recipe is goodfeli/adversarial's `mnist.yaml` at its last commit
-(f77a509, 2014-06-18, unchanged since; the README's table gives each
+(commit f77a509 of June 2014, unchanged since; the README's table gives each
 detail's file and name):
 - data: MNIST train[0:50000], pixels in [0, 1]; validation train[50000:60000];
   minibatches of 100, shuffled each epoch;
@@ -173,28 +173,28 @@ class ParzenMonitor(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-class SessionLog(keras.callbacks.Callback):
-    """`sessions.json`: one record per session that trained the run (start,
+class ProcessLog(keras.callbacks.Callback):
+    """`processes.json`: one record per process that trained the run (start,
     last epoch end, updates at both, the CPUs it was allowed), rewritten at
-    every epoch's end, so that the README can say how long the run took and
-    over how many sessions."""
+    every epoch's end, so that the run's record can say how long it trained
+    and on which CPUs."""
 
     def __init__(self, path):
         super().__init__()
         self.path = path
-        self.sessions = keras_gan.run.read_json(path) if os.path.exists(path) else []
+        self.processes = keras_gan.run.read_json(path) if os.path.exists(path) else []
 
     def on_train_begin(self, logs=None):
         if not hasattr(self, "record"):  # fit_resumable may call fit twice
             updates = int(self.model.g_optimizer.iterations.numpy())
             self.record = {"started": time.strftime("%Y-%m-%dT%H:%M:%S"), "updates_at_start": updates,
                            "cpus": sorted(os.sched_getaffinity(0))}
-            self.sessions.append(self.record)
+            self.processes.append(self.record)
 
     def on_epoch_end(self, epoch, logs=None):
         self.record.update(ended=time.strftime("%Y-%m-%dT%H:%M:%S"),
                            updates_at_end=int(self.model.g_optimizer.iterations.numpy()))
-        keras_gan.run.write_json(self.path, self.sessions)
+        keras_gan.run.write_json(self.path, self.processes)
 
 
 def should_stop(records, min_epochs, patience):
@@ -281,7 +281,7 @@ def main(argv=None):
                             steps_per_epoch=steps_per_epoch, min_epochs=args.min_epochs, patience=args.patience)
     backup = keras_gan.callbacks.BackupAndRestore(os.path.join(args.run_dir, "backup"), delete_checkpoint=False)
     started = time.time()
-    sessions_path = os.path.join(args.run_dir, "sessions.json")
+    processes_path = os.path.join(args.run_dir, "processes.json")
     try:
         keras_gan.training.fit_resumable(
             gan,
@@ -290,7 +290,7 @@ def main(argv=None):
             backup=backup,
             steps_per_epoch=steps_per_epoch,
             callbacks=[
-                keras_gan.callbacks.MomentumRamp(0.7, start=1, saturate=250), monitor, SessionLog(sessions_path)
+                keras_gan.callbacks.MomentumRamp(0.7, start=1, saturate=250), monitor, ProcessLog(processes_path)
             ],
             verbose=2,
         )
@@ -304,8 +304,8 @@ def main(argv=None):
         "paper": PAPER,
         "epochs": int(gan.g_optimizer.iterations.numpy()) // steps_per_epoch,
         "updates": int(gan.g_optimizer.iterations.numpy()),
-        "seconds_last_session": round(time.time() - started),
-        "sessions_log": sessions_path,
+        "seconds_this_process": round(time.time() - started),
+        "processes_log": processes_path,
         "best_epoch": best["epoch"],
         "best": test_estimate(monitor.best_path, gan, validation, test),
         "last": last,

@@ -70,7 +70,7 @@ from keras_gan.architectures import Maxout  # noqa: E402
 from keras_gan.evaluation.modes import mode_coverage  # noqa: E402
 
 MIXTURES = {"ring": (data.RING_MODES, data.RING_SIGMA), "grid": (data.GRID_MODES, data.GRID_SIGMA)}
-# PacGAN's Table 1 (10 trials), as quoted in our issue: (modes, standard
+# PacGAN's Table 1 (10 trials): (modes, standard
 # error, % high quality, standard error, KL); None where we do not have it.
 PUBLISHED = {
     "ring": {
@@ -164,7 +164,7 @@ class Evaluations(keras.callbacks.Callback):
         progress = keras_gan.run.read_json(self.path) if os.path.exists(self.path) else {}
         self.results = {int(step): result for step, result in progress.get("results", {}).items()}
         self.seconds = progress.get("seconds", 0.0)
-        self.sessions = progress.get("sessions", 0) + 1
+        self.starts = progress.get("starts", 0) + 1  # processes that have trained this run
 
     def samples(self):
         return {step: np.load(os.path.join(self.run_dir, f"samples_{step}.npy")) for step in sorted(self.results)}
@@ -183,7 +183,7 @@ class Evaluations(keras.callbacks.Callback):
         keras_gan.run.write_json(self.path, {
             "results": {str(step): result for step, result in sorted(self.results.items())},
             "seconds": round(self.seconds, 1),
-            "sessions": self.sessions,
+            "starts": self.starts,
         })
 
 
@@ -231,7 +231,7 @@ def run(name, pack, seed, args):
     record = {
         **{key: config[key] for key in ("mixture", "pack", "seed", "recipe", "steps")},
         "seconds": round(evaluations.seconds, 1),
-        "sessions": evaluations.sessions,
+        "starts": evaluations.starts,
         "run_dir": run_dir,
         "results": {str(step): result for step, result in sorted(evaluations.results.items())},
     }

@@ -19,7 +19,8 @@ from conftest import REPO
 
 from keras_gan.run import cli
 
-PAGES = [os.path.join(REPO, "README.md"), *sorted(glob.glob(os.path.join(REPO, "docs", "*.md")))]
+PAGES = [os.path.join(REPO, "README.md"), os.path.join(REPO, "experiments", "README.md"),
+         *sorted(glob.glob(os.path.join(REPO, "docs", "*.md")))]
 
 
 def commands(page):
@@ -133,10 +134,11 @@ def docstrings(path):
     return "\n".join(filter(None, (ast.get_docstring(n) for n in nodes)))
 
 
-def test_the_readme_guides_package_and_test_docstrings_read_as_a_manual():
+def test_the_readme_guides_code_and_test_docstrings_read_as_a_manual():
     texts = {os.path.relpath(page, REPO): prose(open(page, encoding="utf-8").read()) for page in PAGES}
-    for path in glob.glob(os.path.join(REPO, "keras_gan", "**", "*.py"), recursive=True):
-        texts[os.path.relpath(path, REPO)] = prose(open(path, encoding="utf-8").read())
+    for folder in ("keras_gan", "experiments", "benchmarks"):
+        for path in glob.glob(os.path.join(REPO, folder, "**", "*.py"), recursive=True):
+            texts[os.path.relpath(path, REPO)] = prose(open(path, encoding="utf-8").read())
     for path in glob.glob(os.path.join(REPO, "tests", "**", "*.py"), recursive=True):
         texts[os.path.relpath(path, REPO)] = prose(docstrings(path))
     found = [(name, match.group()) for name, text in texts.items() for match in DIARY.finditer(text)]

@@ -17,7 +17,7 @@ def test_a_run_directory_is_finished_skipped_and_refused_with_other_settings(tmp
     assert result.returncode == 0, result.stderr[-3000:]
     run_dir = out / "pacgan_ring_m1_seed0_1000"
     record = json.loads((run_dir / "result.json").read_text())
-    assert record["steps"] == 1000 and record["sessions"] == 1 and set(record["results"]) == {"1000"}
+    assert record["steps"] == 1000 and record["starts"] == 1 and set(record["results"]) == {"1000"}
     assert json.loads((run_dir / "config.json").read_text())["eval_steps"] == [1000]
     assert (run_dir / "generator" / "saved_model.pb").exists()
     assert [json.loads(line)["seed"] for line in (out / "runs.jsonl").read_text().splitlines()] == [0]

@@ -26,7 +26,7 @@ def write_skipped(path, skipped):
     """One line per skipped image file, `path<TAB>reason`; said on stderr."""
     with open(path, "w") as f:
         f.writelines(f"{file}\t{reason}\n" for file, reason in skipped)
-    print(f"train.py: skipped {len(skipped)} unreadable image files, all listed in {path}", file=sys.stderr)
+    print(f"warning: skipped {len(skipped)} unreadable image files, all listed in {path}", file=sys.stderr)
 
 
 def train(config, resume, verbose=1):
