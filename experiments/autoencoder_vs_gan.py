@@ -311,7 +311,7 @@ def main():
                         help="samples per metric, at most the 10000 test digits")
     parser.add_argument("--seed", type=int, default=0, help="seed of data order, weights, noise and evaluation")
     parser.add_argument("--out", default="runs/autoencoder_vs_gan", help="run directory, one subdirectory per model")
-    parser.add_argument("--docs", default="docs", help="where the three figures are written")
+    parser.add_argument("--docs", default="docs/figures", help="where the three figures are written")
     parser.add_argument("--data-dir", default=os.environ.get("TFDS_DATA_DIR"),
                         help="TFDS data directory holding mnist (default $TFDS_DATA_DIR)")
     args = parser.parse_args()

@@ -1,7 +1,7 @@
 """MNIST quality to convergence: train.py runs' Frechet distance against training time.
 
     python experiments/convergence.py ~/keras_gan_runs/mnist_dcgan ~/keras_gan_runs/mnist_sngan \\
-        --out docs/convergence_fcd.png
+        --out docs/figures/convergence_fcd.png --table docs/run_records/convergence_fcd.json
 
 Each RUN_DIR is a `train.py` run with `--eval-every` (its `metrics.jsonl`,
 whose records carry `training_seconds`: wall-clock training time,
@@ -51,7 +51,8 @@ def summarize(label, points, budget_hours):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("run_dirs", nargs="+", help="train.py run directories with metrics.jsonl")
-    parser.add_argument("--out", default="convergence_fcd.png", help="the figure; the table goes beside it (.json)")
+    parser.add_argument("--out", default="convergence_fcd.png", help="the figure")
+    parser.add_argument("--table", default=None, help="the table (JSON); default: beside the figure, .json")
     parser.add_argument("--budget-hours", type=float, default=1.0, help="the time budget of the table's last column")
     args = parser.parse_args(argv)
     figure, axis = plt.subplots(figsize=(7, 4.5))
@@ -72,7 +73,7 @@ def main(argv=None):
     axis.legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(args.out, dpi=90)
-    with open(os.path.splitext(args.out)[0] + ".json", "w") as f:
+    with open(args.table or os.path.splitext(args.out)[0] + ".json", "w") as f:
         json.dump(rows, f, indent=2)
     for row in rows:
         print(json.dumps(row))

@@ -18,7 +18,7 @@ It reports D's mean logit before and after (and on 1,000 real test digits
 and 1,000 of G's samples, for scale), the project classifier's opinion of
 the results (the share it assigns to each class, its mean confidence and
 the share above 90 %), and their FCD to the test set; and writes
-`docs/discriminator_generates.png`: rows of the starting noise, the
+`docs/figures/discriminator_generates.png`: rows of the starting noise, the
 free and the range-constrained results, and G's samples.
 """
 
@@ -90,7 +90,7 @@ def main():
     parser.add_argument("--step-size", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="runs/discriminator_generates")
-    parser.add_argument("--docs", default="docs")
+    parser.add_argument("--docs", default="docs/figures")
     parser.add_argument("--data-dir", default=os.environ.get("TFDS_DATA_DIR"))
     args = parser.parse_args()
     gan = keras.saving.load_model(args.gan) if args.gan else train_gan(args)

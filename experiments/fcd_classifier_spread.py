@@ -1,6 +1,6 @@
 """How much `fcd10k_test` depends on which MNIST classifier computes it.
 
-    python experiments/fcd_classifier_spread.py [--data-dir DIR] [--retrain 2] [--out docs/fcd_classifier_spread.json]
+    python experiments/fcd_classifier_spread.py [--data-dir DIR] [--retrain 2] [--out docs/run_records/fcd_classifier_spread.json]
 
 A classifier trained on each machine (unseeded initial weights) would
 score runs on different machines with different networks; keras_gan
@@ -30,7 +30,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", default=None, help="TFDS data directory holding MNIST")
     parser.add_argument("--retrain", type=int, default=2, help="freshly trained classifiers beside the shipped one")
-    parser.add_argument("--out", default="docs/fcd_classifier_spread.json")
+    parser.add_argument("--out", default="docs/run_records/fcd_classifier_spread.json")
     args = parser.parse_args(argv)
     models = {"shipped": classifier.mnist_classifier()}
     for seed in range(1, args.retrain + 1):

@@ -1,6 +1,6 @@
 """Tutorial Figure 16: the three generator costs against D(G(z)).
 
-    python experiments/figure16_generator_costs.py   # writes docs/figure16_generator_costs.png
+    python experiments/figure16_generator_costs.py   # writes docs/figures/figure16_generator_costs.png
 
 Plots keras_gan.losses' minimax, non-saturating and maximum-likelihood costs
 (with the tutorial's factor 1/2) and their derivatives with respect to D's
@@ -32,7 +32,7 @@ COSTS = {
 }
 
 
-def main(path="docs/figure16_generator_costs.png"):
+def main(path="docs/figures/figure16_generator_costs.png"):
     d = np.linspace(0.001, 0.999, 999)
     logits = tf.constant(np.log(d / (1 - d)).astype(np.float32))
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))

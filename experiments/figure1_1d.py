@@ -1,6 +1,6 @@
 """The 2014 paper's Figure 1 on 1-D data: p_data, p_g, D(x) and D*(x) as training goes.
 
-    python experiments/figure1_1d.py     # writes docs/figure1_1d.png and docs/figure1_1d.json
+    python experiments/figure1_1d.py     # writes docs/figures/figure1_1d.png and docs/run_records/figure1_1d.json
 
 The data are N(2, 0.5^2). G maps z ~ N(0, 1) through two hidden layers of
 32 tanh units to x; D maps x through two hidden layers of 64 ReLU units to
@@ -63,7 +63,7 @@ def main():
     axes[0].legend(loc="upper left")
     figure.tight_layout()
     os.makedirs("docs", exist_ok=True)
-    figure.savefig("docs/figure1_1d.png", dpi=90)
+    figure.savefig("docs/figures/figure1_1d.png", dpi=90)
 
     in_range = np.abs(XS - MEAN) <= 2 * STD
     final = snapshots[STAGES[-1]]
@@ -76,7 +76,7 @@ def main():
         "final_generated_mean_std": [float(samples.mean()), float(samples.std())],
         "final_max_abs_p_g_minus_p_data": float(np.abs(final["p_g"] - final["p_data"]).max()),
     }
-    with open("docs/figure1_1d.json", "w") as f:
+    with open("docs/run_records/figure1_1d.json", "w") as f:
         json.dump(report, f, indent=2)
     print(json.dumps(report, indent=2))
 

@@ -103,7 +103,7 @@ def main():
     parser.add_argument("--train-images", type=int, default=60000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="runs/inpaint_mnist")
-    parser.add_argument("--docs", default="docs")
+    parser.add_argument("--docs", default="docs/figures")
     parser.add_argument("--data-dir", default=os.environ.get("TFDS_DATA_DIR"))
     args = parser.parse_args()
     (train_images, _), (test_images, test_labels) = mnist(args.data_dir)

@@ -12,7 +12,8 @@ runs' `modes.jsonl` (the mode count of 26,000 samples after every epoch)
 and prints each run's last and best evaluation:
 
     python experiments/stacked_mnist.py ~/keras_gan_runs/stacked_mnist_pacgan_dcgan \\
-        ~/keras_gan_runs/stacked_mnist_pacgan_pacdcgan2 --out docs/stacked_mnist_modes.png
+        ~/keras_gan_runs/stacked_mnist_pacgan_pacdcgan2 --out docs/figures/stacked_mnist_modes.png \\
+        --table docs/run_records/stacked_mnist_modes.json
 """
 
 import argparse
@@ -43,7 +44,8 @@ def label_of(run_dir):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("run_dirs", nargs="+", help="keras-gan run directories with modes.jsonl")
-    parser.add_argument("--out", default="stacked_mnist_modes.png", help="the figure; the summary goes beside it")
+    parser.add_argument("--out", default="stacked_mnist_modes.png", help="the figure")
+    parser.add_argument("--table", default=None, help="the table (JSON); default: beside the figure, .json")
     args = parser.parse_args(argv)
     figure, (modes_axis, kl_axis) = plt.subplots(1, 2, figsize=(10, 4))
     summary = []
@@ -65,7 +67,7 @@ def main(argv=None):
         axis.legend()
     figure.tight_layout()
     figure.savefig(args.out, dpi=80)
-    with open(os.path.splitext(args.out)[0] + ".json", "w") as f:
+    with open(args.table or os.path.splitext(args.out)[0] + ".json", "w") as f:
         json.dump(summary, f, indent=1)
         f.write("\n")
     for row in summary:

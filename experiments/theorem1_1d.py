@@ -1,6 +1,6 @@
 """The 2014 paper's Theorem 1 on 1-D data: max_D V(D, G) = -log 4 + 2 JSD(p_data || p_g).
 
-    python experiments/theorem1_1d.py     # writes docs/theorem1_1d.png and docs/theorem1_1d.json
+    python experiments/theorem1_1d.py     # writes docs/figures/theorem1_1d.png and docs/run_records/theorem1_1d.json
 
 The GAN of `experiments/figure1_1d.py` (data N(2, 0.5^2), k = 5) trains
 for 4,000 generator updates. At chosen generator updates, with G frozen:
@@ -202,7 +202,8 @@ def plot(rows, path):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", default="docs", help="where theorem1_1d.png and theorem1_1d.json go")
+    parser.add_argument("--out", default="docs/figures", help="where theorem1_1d.png goes")
+    parser.add_argument("--table", default="docs/run_records/theorem1_1d.json", help="the measured rows (JSON)")
     parser.add_argument("--samples", type=int, default=2**20, help="samples of each kind for V (default 2^20)")
     args = parser.parse_args(argv)
     if args.samples < 1000:
@@ -224,7 +225,8 @@ def main(argv=None):
         "within_goal": all(gap <= GOAL for gap in gaps),
         "rows": rows,
     }
-    with open(os.path.join(args.out, "theorem1_1d.json"), "w") as f:
+    os.makedirs(os.path.dirname(os.path.abspath(args.table)), exist_ok=True)
+    with open(args.table, "w") as f:
         json.dump(report, f, indent=2)
     print(json.dumps({k: v for k, v in report.items() if k != "rows"}, indent=2))
 

@@ -3,7 +3,7 @@ README and docs/reproductions.md publish for them.
 
 Each is loaded as a SavedModel (float16 weights), sampled as its run's
 evaluation sampled it, and scored by the same protocol; the result must equal
-the run's own record (config.json, docs/*_result.json) up to what rounding
+the run's own record (config.json, docs/run_records/*_result.json) up to what rounding
 the weights to float16 can move it, far inside the spread the docs give.
 """
 
@@ -86,7 +86,7 @@ def test_an_mnist_generator_reproduces_its_fcd(name, classifier_features):
 def test_the_2014_generator_reproduces_its_parzen_estimate():
     data_dir = require_mnist()
     exported, _ = load("goodfellow2014_seed1")
-    with open(os.path.join(REPO, "docs", "goodfellow2014_seed1_result.json")) as f:
+    with open(os.path.join(REPO, "docs", "run_records", "goodfellow2014_seed1_result.json")) as f:
         recorded = json.load(f)["last"]
     assert round(recorded["log_likelihood"], 1) == 214.9
     # experiments/goodfellow2014.py's test estimate: 10,000 samples of seed
