@@ -45,7 +45,12 @@ CUTOUT_RATIO = 0.5
 
 
 def _seeds(seed, count):
-    return [tf.random.experimental.stateless_fold_in(seed, i, alg="philox") for i in range(count)]
+    """`[stateless_fold_in(seed, i, alg="philox") for i in range(count)]`, the
+    same values: fold_in(seed, i) is [u, i] with u one full-range int32 drawn
+    from `seed` alone, so u is drawn once here (a graph of one draw, not
+    `count`)."""
+    first = tf.random.stateless_uniform([], seed, minval=None, maxval=None, dtype=tf.int32, alg="philox")
+    return [tf.stack([first, tf.constant(i, tf.int32)]) for i in range(count)]
 
 
 def _uniform(shape, seed, low=0.0, high=1.0):

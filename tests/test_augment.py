@@ -113,6 +113,7 @@ def test_adaptive_p_follows_the_sign_heuristic_by_hand():
     assert float(ada.p) == 0.0  # clipped at 0
 
 
+@pytest.mark.slow
 def test_augment_p_is_logged_and_restored_by_a_reloaded_gan(tmp_path):
     def build():
         keras.utils.set_random_seed(0)

@@ -66,6 +66,7 @@ def assert_same_run(gan, history, straight, epochs_run):
     assert history == {key: values[-epochs_run:] for key, values in full_history.items()}
 
 
+@pytest.mark.slow
 def test_killed_mid_epoch_resumes_bit_identical(tmp_path, straight):
     backup_dir = tmp_path / "backup"
     with pytest.raises(KeyboardInterrupt):
@@ -79,6 +80,7 @@ def test_killed_mid_epoch_resumes_bit_identical(tmp_path, straight):
     assert_same_run(gan, history, straight, epochs_run=2)
 
 
+@pytest.mark.slow
 def test_sigterm_finishes_the_step_writes_a_backup_and_raises(tmp_path, straight):
     backup_dir = tmp_path / "backup"
     previous = signal.getsignal(signal.SIGTERM)
@@ -97,7 +99,7 @@ def damage(path, how):
     path.write_bytes(data[: len(data) // 2] if how == "truncated" else b"not an hdf5 file at all" * 10)
 
 
-@pytest.mark.parametrize("how", ["truncated", "garbage"])
+@pytest.mark.parametrize("how", ["truncated", pytest.param("garbage", marks=pytest.mark.slow)])
 def test_a_damaged_backup_falls_back_to_the_previous_with_a_warning(tmp_path, how, straight):
     backup_dir = tmp_path / "backup"
     with pytest.raises(KeyboardInterrupt):
@@ -125,6 +127,7 @@ def test_both_backups_damaged_is_one_error_naming_the_files(tmp_path):
     assert str(backup_dir / "latest.weights.h5") in message and str(tmp_path / "backup.previous") in message
 
 
+@pytest.mark.slow
 def test_a_kill_while_rotating_leaves_two_complete_backups(tmp_path, straight):
     backup_dir = tmp_path / "backup"
     with pytest.raises(KeyboardInterrupt):
@@ -179,6 +182,7 @@ class EpochEnds(keras.callbacks.Callback):
         self.ends.append((epoch, int(self.model.g_optimizer.iterations.numpy())))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("last_step", [STEPS * 2, STEPS * EPOCHS])
 def test_a_signal_after_an_epochs_last_step_resumes_with_that_epochs_end(tmp_path, straight, last_step):
     # SIGTERM during an epoch's last step: the backup holds the whole epoch

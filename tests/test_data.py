@@ -46,6 +46,7 @@ def test_from_arrays_rejects_bad_input(kwargs, match):
         data.from_arrays(**kwargs)
 
 
+@pytest.mark.slow
 def test_load_tfds_real_mnist(mnist_data_dir):
     dataset = data.load_tfds("mnist", split="test", batch_size=500, shuffle=False)
     assert dataset.element_spec.shape == (500, 28, 28, 1)

@@ -28,6 +28,7 @@ def classifier():
     return keras_gan.evaluation.mnist_classifier()
 
 
+@pytest.mark.slow
 def test_classifier_is_at_least_99_percent_accurate_on_the_test_split(classifier, mnist_test):
     images, labels = mnist_test
     predicted = np.argmax(classifier.predict(images, batch_size=1000, verbose=0), axis=-1)
@@ -81,6 +82,7 @@ def direct_parzen(samples, points, sigmas):
     ])
 
 
+@pytest.mark.slow
 def test_parzen_with_real_training_images_as_samples(mnist_test):
     """The 2014 protocol with 10,000 real training images in place of G's
     samples: what a generator that reproduced the data would reach. The

@@ -334,9 +334,9 @@ def test_bad_dataset_images_raise_before_any_update(images, match):
 
 
 def test_batch_not_divisible_by_d_steps_raises_before_any_update():
-    gan = small_dcgan()
+    gan = small_dcgan(image_shape=(8, 8, 1))
     gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), d_steps=3)
-    images = tf.data.Dataset.from_tensor_slices(np.zeros((16, 16, 16, 1), "float32"))
+    images = tf.data.Dataset.from_tensor_slices(np.zeros((16, 8, 8, 1), "float32"))
     with pytest.raises(ValueError, match="multiple of d_steps=3.*batch of 8 images"):
         gan.fit(images.batch(8, drop_remainder=True), verbose=0)
     # A batch size known only at run time is checked when the step runs.
@@ -373,6 +373,7 @@ class Snapshot(keras.callbacks.Callback):
             self._record()
 
 
+@pytest.mark.slow
 def test_backup_and_restore_resumes_with_both_optimizers(tmp_path):
     images = np.random.default_rng(0).uniform(-1, 1, (32, 16, 16, 1)).astype("float32")
     dataset = tf.data.Dataset.from_tensor_slices(images).batch(8)

@@ -62,6 +62,7 @@ def test_should_stop_by_hand(history, expected):
     assert experiment.should_stop(records, min_epochs=250, patience=50) is expected
 
 
+@pytest.mark.slow
 def test_steps_per_execution_computes_the_same_update():
     """The reference run's fast path (50 steps per traced call) draws the
     same noise and dropout masks and gives the same weights as 1."""

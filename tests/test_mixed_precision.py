@@ -32,7 +32,8 @@ def toolkit_gan():
     "policy, build, options",
     [
         ("mixed_bfloat16", tiny_dcgan, {}),
-        ("mixed_bfloat16", toolkit_gan, {"loss": "wasserstein", "gradient_penalty": "wgan_gp", "d_steps": 2}),
+        pytest.param("mixed_bfloat16", toolkit_gan, {"loss": "wasserstein", "gradient_penalty": "wgan_gp", "d_steps": 2},
+                     marks=pytest.mark.slow),
     ],
     indirect=["policy"],
 )

@@ -35,7 +35,7 @@ def test_a_run_directory_is_finished_skipped_and_refused_with_other_settings(tmp
 @pytest.mark.slow
 def test_report_summarizes_exported_records_by_hand(tmp_path):
     # Two exports of the same model: one with all its evaluations, one with
-    # only its last (as docs/reference_generators/ring_gan_seed0 has).
+    # only its last (as the config.json beside an exported generator has).
     base = {"mixture": "ring", "pack": 1, "recipe": "pacgan", "steps": 2000}
     first = tmp_path / "a.json"
     first.write_text(json.dumps({**base, "seed": 0, "results": {

@@ -201,6 +201,7 @@ def test_bad_inputs_raise_before_training():
     assert not {"latent_dim", "latent_prior", "pack"} & set(pix2pix.get_config())
 
 
+@pytest.mark.slow
 def test_train_py_trains_pix2pix_on_paired_folders(tmp_path, monkeypatch, capsys):
     """`train.py --dataset x --targets y`: Pix2Pix from grayscale x to RGB
     y, lambda from --l1-weight, grids of x, G(x), y, the export from x; and

@@ -106,6 +106,7 @@ def _pytorch_fid_module(torch):
     return module.eval()
 
 
+@pytest.mark.slow
 def test_fid_network_equals_pytorch_fid_on_shared_random_weights(tmp_path):
     torch, _ = require_crosscheck("torch", "pytorch_fid")
 

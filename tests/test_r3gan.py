@@ -103,7 +103,7 @@ def test_grouped_convolution_by_groups_equals_tensorflow_s_and_a_loop_over_group
                                rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.parametrize("jit_compile", [False, True])
+@pytest.mark.parametrize("jit_compile", [False, pytest.param(True, marks=pytest.mark.slow)])
 def test_a_step_of_r3gan_s_game_through_the_networks(jit_compile, tmp_path):
     """RpGAN + R1 + R2 (double backprop through grouped convolutions), with
     and without XLA; the .keras file holds the custom layers."""

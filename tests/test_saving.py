@@ -46,7 +46,11 @@ def fit_one_epoch(gan):
     return gan.fit(IMAGES, batch_size=8, epochs=1, verbose=0, shuffle=False).history
 
 
-@pytest.mark.parametrize("build, options", [(tiny_dcgan, COMPILE), (mlp_gan, COMPILE), (toolkit_gan, TOOLKIT)])
+@pytest.mark.parametrize("build, options", [
+    (tiny_dcgan, COMPILE),
+    pytest.param(mlp_gan, COMPILE, marks=pytest.mark.slow),
+    pytest.param(toolkit_gan, TOOLKIT, marks=pytest.mark.slow),
+])
 def test_reloaded_gan_continues_fit_exactly_where_it_stopped(build, options, tmp_path):
     keras.utils.set_random_seed(0)
     compiled(build(), options).save(tmp_path / "start.keras")

@@ -115,6 +115,7 @@ def test_bad_spectral_norm_arguments_raise():
         architectures.dcgan_generator((16, 16, 1), spectral_norm=True)  # a generator builder cannot take it
 
 
+@pytest.mark.slow
 def test_torch_spectral_norm_gives_the_same_output_and_gradient():
     (torch,) = require_crosscheck("torch")
     normalized = wrapped(keras.layers.Dense(3), (4,))

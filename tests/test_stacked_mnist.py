@@ -9,6 +9,7 @@ import pytest
 import tensorflow as tf
 
 import keras_gan
+from conftest import tiny_dcgan
 from keras_gan.architectures import pacgan
 from keras_gan.data import stacked_mnist as data
 from keras_gan.evaluation import stacked_mnist as modes
@@ -119,17 +120,10 @@ def test_pacgan_networks_have_the_codes_shapes_and_sizes():
     assert pacgan.pacgan_dcgan_generator((32, 32, 3), width=4).output.shape == (None, 32, 32, 3)
 
 
-def tiny_stacked_gan(pack=1):
-    generator = pacgan.pacgan_dcgan_generator(latent_dim=4, width=2)
-    discriminator = pacgan.pacgan_dcgan_discriminator((28, 28, 3 * pack), width=2)
-    gan = keras_gan.GAN(generator, discriminator, pack=pack, seed=0, latent_prior="uniform")
-    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5), g_steps=2)
-    return gan
-
-
 def test_g_steps_makes_that_many_generator_updates_per_step():
-    gan = tiny_stacked_gan(pack=2)
-    gan.fit(np.zeros((24, 28, 28, 3), np.float32), batch_size=8, epochs=1, verbose=0)
+    gan = tiny_dcgan()
+    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5), g_steps=2)
+    gan.fit(np.zeros((24, 8, 8, 1), np.float32), batch_size=8, epochs=1, verbose=0)
     assert int(gan.d_optimizer.iterations) == 3 and int(gan.g_optimizer.iterations) == 6
     assert gan.get_compile_config()["g_steps"] == 2
     with pytest.raises(ValueError, match="`g_steps`. Expected g_steps=1 with update='simultaneous'"):
@@ -139,7 +133,12 @@ def test_g_steps_makes_that_many_generator_updates_per_step():
 
 
 def test_mode_count_callback_logs_and_keeps_one_record_per_evaluation(tmp_path):
-    gan = tiny_stacked_gan()
+    # The callback needs (28, 28, 3) images, not PacGAN's networks: one Dense layer each.
+    generator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(28 * 28 * 3, activation="tanh"),
+                                  keras.layers.Reshape((28, 28, 3))])
+    discriminator = keras.Sequential([keras.Input((28, 28, 3)), keras.layers.Flatten(), keras.layers.Dense(1)])
+    gan = keras_gan.GAN(generator, discriminator, seed=0)
+    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5), g_steps=2)
     path = tmp_path / "modes.jsonl"
     callback = keras_gan.callbacks.ModeCount(num_samples=40, jsonl_path=str(path))
     callback.classifier = ChannelMean()
@@ -163,6 +162,7 @@ def test_mode_count_callback_logs_and_keeps_one_record_per_evaluation(tmp_path):
         gray.on_train_begin()
 
 
+@pytest.mark.slow
 def test_stacked_mnist_batches_are_reproducible_by_seed(mnist_data_dir):
     first = data.load_stacked_mnist(batch_size=64, num_samples=256, seed=3, data_dir=mnist_data_dir)
     again = data.load_stacked_mnist(batch_size=64, num_samples=256, seed=3, data_dir=mnist_data_dir)
@@ -181,6 +181,7 @@ def test_stacked_mnist_batches_are_reproducible_by_seed(mnist_data_dir):
     assert np.array_equal(fresh[0], fresh[1]) and not np.array_equal(fresh[0][:128], fresh[0][128:])
 
 
+@pytest.mark.slow
 def test_real_stacked_mnist_gives_the_protocols_floor(mnist_data_dir):
     images, true_modes = data.stacked_mnist_arrays(26_000, seed=0, split="test", data_dir=mnist_data_dir)
     classes = modes.classify_channels(images.astype(np.float32) / 127.5 - 1.0)

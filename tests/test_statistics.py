@@ -115,6 +115,7 @@ def test_two_sample_test_on_one_distribution_is_at_chance():
     assert shifted["accuracy"] > 0.9 and shifted["p_value"] < 1e-6
 
 
+@pytest.mark.slow
 def test_inception_features_plumbing_with_random_weights():
     # Offline: random weights check shapes and resizing, not the numbers.
     model = features.inception_feature_model(weights=None)

@@ -176,36 +176,36 @@ TOOLKIT = ["--loss", "hinge", "--gradient-penalty", "r1", "--gradient-penalty-ev
 # The default settings are the toolkit run without its options: its path through
 # the step is a subset of "toolkit"'s, so it is not run separately.
 @pytest.mark.slow
-@pytest.mark.parametrize("options", [TOOLKIT, ["--backup-every", "3"]], ids=["toolkit", "mid_epoch"])
-def test_resume_after_sigkill_is_bit_identical_to_an_uninterrupted_run(mnist_data_dir, tmp_path, options):
-    flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1", *options]
+def test_resume_after_sigkill_is_bit_identical_to_an_uninterrupted_run(mnist_data_dir, tmp_path):
+    flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1", *TOOLKIT]
     killed = tmp_path / "killed"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     command = ["train.py", "--output-dir", str(killed), *flags, "--epochs", "1000"]
     kill_once_written([start_python(command, **quiet)], killed / "backup")
     metadata = json.loads((killed / "backup" / "training_metadata.json").read_text())
-    assert metadata["batch"] == (3 if "--backup-every" in options else 0)  # mid-epoch, or at an epoch's end
-    resume_and_compare(tmp_path, killed, flags, metadata["epoch"] + 2)  # resumes, then 2 more epochs
+    assert metadata["batch"] == 0  # at an epoch's end
+    resume_and_compare(tmp_path, [killed], flags, metadata["epoch"] + 2)  # resumes, then 2 more epochs
 
 
 def resume_and_compare(tmp_path, interrupted, flags, epochs, start=None):
-    """Reruns `interrupted` to `epochs`, runs the same flags straight through,
-    and checks both end bit-identical, with the same history and grids."""
+    """Reruns each of the `interrupted` runs to `epochs`, runs the same flags
+    straight through once, and checks each ends bit-identical to it, with the
+    same history and grids."""
     start = start or (lambda run, more: [run_python(["train.py", "--output-dir", str(run), *more])])
-    for result in start(interrupted, [*flags, "--epochs", str(epochs)]):
-        assert result.returncode == 0, result.stderr[-3000:]
     straight = tmp_path / "straight"
-    for result in start(straight, [*flags, "--epochs", str(epochs)]):
-        assert result.returncode == 0, result.stderr[-3000:]
-    # Every weight, moving statistic, seed state and optimizer slot, to the bit.
+    for run in [*interrupted, straight]:
+        for result in start(run, [*flags, "--epochs", str(epochs)]):
+            assert result.returncode == 0, result.stderr[-3000:]
     checkpoint = f"checkpoints/epoch_{epochs:04d}.keras"
-    compared = run_python(["-c", COMPARE_CHECKPOINTS, str(interrupted / checkpoint), str(straight / checkpoint)])
-    assert compared.returncode == 0, compared.stderr[-3000:]
-    assert "different: []" in compared.stdout, compared.stdout
-    # Nothing written before the interruption is lost or duplicated.
-    assert (interrupted / "history.csv").read_text() == (straight / "history.csv").read_text()
-    for name in sorted(os.listdir(straight / "samples")):
-        assert (interrupted / "samples" / name).read_bytes() == (straight / "samples" / name).read_bytes(), name
+    for run in interrupted:
+        # Every weight, moving statistic, seed state and optimizer slot, to the bit.
+        compared = run_python(["-c", COMPARE_CHECKPOINTS, str(run / checkpoint), str(straight / checkpoint)])
+        assert compared.returncode == 0, compared.stderr[-3000:]
+        assert "different: []" in compared.stdout, (run.name, compared.stdout)
+        # Nothing written before the interruption is lost or duplicated.
+        assert (run / "history.csv").read_text() == (straight / "history.csv").read_text()
+        for name in sorted(os.listdir(straight / "samples")):
+            assert (run / "samples" / name).read_bytes() == (straight / "samples" / name).read_bytes(), name
 
 
 def start_workers(run, flags):
@@ -241,17 +241,6 @@ def run_workers(run, flags):
     return workers
 
 
-@pytest.mark.slow
-def test_two_workers_killed_mid_epoch_and_restarted_end_bit_identical(mnist_data_dir, tmp_path):
-    flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1",
-             "--backup-every", "3"]
-    killed = tmp_path / "killed"
-    kill_once_written(start_workers(killed, [*flags, "--epochs", "1000"]), killed / "backup")
-    metadata = json.loads((killed / "backup" / "training_metadata.json").read_text())
-    assert metadata["batch"] == 3
-    resume_and_compare(tmp_path, killed, flags, metadata["epoch"] + 2, start=run_workers)
-
-
 def wait_for(path, process, timeout=300):
     deadline = time.monotonic() + timeout
     while not os.path.exists(path):
@@ -260,38 +249,53 @@ def wait_for(path, process, timeout=300):
         time.sleep(0.05)
 
 
+# Backups every 3 steps of 10: a SIGKILL lands mid-epoch, after the first.
+INTERRUPTED = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1",
+               "--backup-every", "3"]
+
+
 @pytest.mark.slow
-def test_sigterm_writes_a_backup_exits_and_the_rerun_resumes_from_that_step(mnist_data_dir, tmp_path):
-    flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1"]
-    run = tmp_path / "killed"
-    process = start_python(["train.py", "--output-dir", str(run), *flags, "--epochs", "1000"],
+def test_sigkill_mid_epoch_and_sigterm_both_resume_to_the_run_that_never_stopped(mnist_data_dir, tmp_path):
+    killed, stopped = tmp_path / "killed", tmp_path / "stopped"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    kill_once_written([start_python(["train.py", "--output-dir", str(killed), *INTERRUPTED, "--epochs", "1000"],
+                                    **quiet)], killed / "backup")
+    killed_at = json.loads((killed / "backup" / "training_metadata.json").read_text())
+    assert killed_at["batch"] == 3  # mid-epoch
+
+    process = start_python(["train.py", "--output-dir", str(stopped), *INTERRUPTED, "--epochs", "1000"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wait_for(run / "samples" / "epoch_0001.png", process)  # training is under way
+    wait_for(stopped / "samples" / "epoch_0001.png", process)  # training is under way
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 128 + signal.SIGTERM, stderr[-3000:]
     match = re.search(r"Received SIGTERM: stopped after generator step (\d+) and wrote a backup", stderr)
     assert match, stderr[-3000:]
-    metadata = json.loads((run / "backup" / "training_metadata.json").read_text())
-    assert metadata["step"] == int(match.group(1)) and metadata["step"] >= 10
-    resume_and_compare(tmp_path, run, flags, metadata["epoch"] + 2)
+    stopped_at = json.loads((stopped / "backup" / "training_metadata.json").read_text())
+    assert stopped_at["step"] == int(match.group(1)) and stopped_at["step"] >= 10
+    # Both resume, then train 2 more epochs than the later of the two had begun.
+    resume_and_compare(tmp_path, [killed, stopped], INTERRUPTED, max(killed_at["epoch"], stopped_at["epoch"]) + 2)
 
 
 @pytest.mark.slow
-def test_sigterm_to_one_of_two_workers_stops_both_at_one_step(mnist_data_dir, tmp_path):
-    flags = [*TINY[:4], "--steps-per-epoch", "10", "--verbose", "2", "--deterministic", "--save-every", "1"]
-    run = tmp_path / "killed"
-    workers = start_workers(run, [*flags, "--epochs", "1000"])
-    wait_for(run / "samples" / "epoch_0001.png", workers[0])
+def test_two_workers_killed_or_stopped_by_sigterm_to_one_resume_bit_identical(mnist_data_dir, tmp_path):
+    killed, stopped = tmp_path / "killed", tmp_path / "stopped"
+    kill_once_written(start_workers(killed, [*INTERRUPTED, "--epochs", "1000"]), killed / "backup")
+    killed_at = json.loads((killed / "backup" / "training_metadata.json").read_text())
+    assert killed_at["batch"] == 3
+
+    workers = start_workers(stopped, [*INTERRUPTED, "--epochs", "1000"])
+    wait_for(stopped / "samples" / "epoch_0001.png", workers[0])
     workers[1].send_signal(signal.SIGTERM)  # the non-chief worker only
     outputs = [worker.communicate(timeout=120) for worker in workers]
     steps = set()
     for worker, (_, stderr) in zip(workers, outputs):
         assert worker.returncode == 128 + signal.SIGTERM, stderr[-3000:]
         steps.add(re.search(r"stopped after generator step (\d+)", stderr).group(1))
-    metadata = json.loads((run / "backup" / "training_metadata.json").read_text())
-    assert steps == {str(metadata["step"])}  # both stopped after the same step, the one backed up
-    resume_and_compare(tmp_path, run, flags, metadata["epoch"] + 2, start=run_workers)
+    stopped_at = json.loads((stopped / "backup" / "training_metadata.json").read_text())
+    assert steps == {str(stopped_at["step"])}  # both stopped after the same step, the one backed up
+    resume_and_compare(tmp_path, [killed, stopped], INTERRUPTED, max(killed_at["epoch"], stopped_at["epoch"]) + 2,
+                       start=run_workers)
 
 
 @pytest.mark.slow

@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+import pytest
 
 import keras_gan
 from conftest import tiny_dcgan
@@ -20,11 +21,13 @@ def fit_compiled(gan, *labels, **compile_kwargs):
     return gan
 
 
+@pytest.mark.slow
 def test_fit_with_jit_compile():
     gan = fit_compiled(tiny_dcgan(), d_steps=2)
     assert int(gan.d_optimizer.iterations.numpy()) == 8
 
 
+@pytest.mark.slow
 def test_fit_with_jit_compile_and_every_toolkit_option():
     gan = keras_gan.GAN(
         keras_gan.architectures.dcgan_generator((8, 8, 1), latent_dim=4, width=2),
@@ -36,6 +39,7 @@ def test_fit_with_jit_compile_and_every_toolkit_option():
     assert np.isfinite(gan.ema_generator.get_weights()[0]).all()
 
 
+@pytest.mark.slow
 def test_conditional_fit_with_jit_compile():
     gan = keras_gan.ConditionalGAN(
         keras_gan.architectures.dcgan_generator((8, 8, 1), latent_dim=4, width=2, num_classes=3),
@@ -45,6 +49,7 @@ def test_conditional_fit_with_jit_compile():
     fit_compiled(gan, np.arange(8) % 3)
 
 
+@pytest.mark.slow
 def test_reloaded_gan_keeps_jit_compile(tmp_path):
     gan = fit_compiled(tiny_dcgan())
     gan.save(tmp_path / "gan.keras")
