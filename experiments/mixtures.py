@@ -42,12 +42,12 @@ line to `<out>/runs.jsonl`; a restarted command skips it. Seeds run in the
 outer loop, so that GAN and PacGAN2 progress together. `--report` writes
 `<out>/summary.json` (mean and standard error over seeds at every evaluated
 step) and figures, without training; `--records` adds finished runs
-recorded elsewhere, such as the exported reference generators'
-`config.json` files (a record without its evaluations counts at its last
-step, from `result_at_<steps>`):
+recorded elsewhere, such as the `result.json` of runs made on another
+machine or an exported generator's `config.json` (a record without its
+evaluations counts at its last step, from `result_at_<steps>`):
 
     python experiments/mixtures.py --report --mixtures ring --steps 400000 \
-        --records docs/reference_generators/ring_*/config.json
+        --records other_machine/pacgan_ring_*/result.json
 """
 
 import argparse

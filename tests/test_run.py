@@ -154,6 +154,17 @@ def test_list_recipes_and_dry_run_write_nothing(tmp_path, capsys, monkeypatch):
     assert os.listdir(tmp_path) == []
 
 
+def test_python_m_keras_gan_is_the_command_under_its_own_name(capsys):
+    from keras_gan.__main__ import main
+
+    main(["--list-recipes"])
+    assert "sngan: " in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_status:
+        main(["--epochs", "0"])
+    assert exit_status.value.code == 2
+    assert capsys.readouterr().err.startswith("usage: python -m keras_gan")
+
+
 @pytest.mark.slow
 def test_dry_run_prints_what_a_real_run_records(mnist_data_dir, tmp_path):
     flags = ["--recipe", "sngan", "--width", "4", "--batch-size", "16", "--steps-per-epoch", "1", "--epochs", "1",
