@@ -143,3 +143,14 @@ def test_the_readme_guides_code_and_test_docstrings_read_as_a_manual():
         texts[os.path.relpath(path, REPO)] = prose(docstrings(path))
     found = [(name, match.group()) for name, text in texts.items() for match in DIARY.finditer(text)]
     assert not found
+
+
+def test_the_guides_name_every_reference_generator_and_only_those_kept():
+    named = set()
+    for page in PAGES:
+        text = open(page, encoding="utf-8").read()
+        for prefix, choices, suffix in re.findall(r"reference_generators/(\w*)(?:\{([\w,]+)\})?(\w*)", text):
+            names = [prefix + choice + suffix for choice in choices.split(",")] if choices else [prefix + suffix]
+            named.update(name for name in names if name)
+    kept = set(os.listdir(os.path.join(REPO, "docs", "reference_generators")))
+    assert named == kept
