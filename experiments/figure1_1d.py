@@ -62,7 +62,7 @@ def main():
         axis.set(title=f"after {step} G updates", xlabel="x", ylim=(0, 1.2))
     axes[0].legend(loc="upper left")
     figure.tight_layout()
-    os.makedirs("docs", exist_ok=True)
+    os.makedirs("docs/figures", exist_ok=True)
     figure.savefig("docs/figures/figure1_1d.png", dpi=90)
 
     in_range = np.abs(XS - MEAN) <= 2 * STD
@@ -76,6 +76,7 @@ def main():
         "final_generated_mean_std": [float(samples.mean()), float(samples.std())],
         "final_max_abs_p_g_minus_p_data": float(np.abs(final["p_g"] - final["p_data"]).max()),
     }
+    os.makedirs("docs/run_records", exist_ok=True)
     with open("docs/run_records/figure1_1d.json", "w") as f:
         json.dump(report, f, indent=2)
     print(json.dumps(report, indent=2))
