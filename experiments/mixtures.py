@@ -69,7 +69,6 @@ from keras_gan import data  # noqa: E402
 from keras_gan.architectures import Maxout  # noqa: E402
 from keras_gan.evaluation.modes import mode_coverage  # noqa: E402
 
-MIXTURES = {"ring": (data.RING_MODES, data.RING_SIGMA), "grid": (data.GRID_MODES, data.GRID_SIGMA)}
 # PacGAN's Table 1 (10 trials): (modes, standard
 # error, % high quality, standard error, KL); None where we do not have it.
 PUBLISHED = {
@@ -144,7 +143,7 @@ def build(recipe, pack, seed, fast):
 
 def training_points(name, seed):
     """A fixed training set of the mixture, float32 `(100000, 2)`."""
-    means, sigma = MIXTURES[name]
+    means, sigma = data.MIXTURES[name]
     rng = np.random.default_rng(seed)
     modes = rng.integers(len(means), size=TRAINING_POINTS)
     return (means[modes] + sigma * rng.standard_normal((TRAINING_POINTS, 2))).astype(np.float32)
@@ -157,7 +156,7 @@ class Evaluations(keras.callbacks.Callback):
 
     def __init__(self, name, steps, steps_per_epoch, z, run_dir):
         super().__init__()
-        self.means, self.sigma = MIXTURES[name]
+        self.means, self.sigma = data.MIXTURES[name]
         self.steps, self.steps_per_epoch, self.z = set(steps), steps_per_epoch, z
         self.path = os.path.join(run_dir, "progress.json")
         self.run_dir = run_dir
@@ -285,7 +284,7 @@ def summarize(records):
 
 
 def plot(samples_by_pack, name, path):
-    means, _ = MIXTURES[name]
+    means, _ = data.MIXTURES[name]
     rows = sorted(samples_by_pack)
     steps = sorted(next(iter(samples_by_pack.values())))
     size = (2.6 * len(steps), 2.6 * len(rows))
@@ -355,7 +354,7 @@ def main():
                         np.savez(os.path.join(args.out, f"samples_{name}_m{pack}.npz"),
                                  **{str(step): points for step, points in samples.items()})
     done = read_log(log)
-    for name in MIXTURES:
+    for name in data.MIXTURES:
         samples_by_pack = {}
         for pack in (1, 2, 3, 4):
             path = os.path.join(args.out, f"samples_{name}_m{pack}.npz")

@@ -26,6 +26,7 @@ from keras_gan.data.image_folder import INTERPOLATIONS
 from keras_gan.data.image_folder import load_image_folder
 from keras_gan.data.mixtures import GRID_MODES
 from keras_gan.data.mixtures import GRID_SIGMA
+from keras_gan.data.mixtures import MIXTURES
 from keras_gan.data.mixtures import RING_MODES
 from keras_gan.data.mixtures import RING_SIGMA
 from keras_gan.data.mixtures import gaussian_mixture

@@ -11,6 +11,8 @@ RING_MODES = np.array([(np.cos(2 * np.pi * i / 8), np.sin(2 * np.pi * i / 8)) fo
 RING_SIGMA = 0.01
 GRID_MODES = np.array([(x, y) for x in (-4, -2, 0, 2, 4) for y in (-4, -2, 0, 2, 4)], np.float64)
 GRID_SIGMA = 0.05
+# PacGAN's mixtures by name: (means, the standard deviation of every mode).
+MIXTURES = {"ring": (RING_MODES, RING_SIGMA), "grid": (GRID_MODES, GRID_SIGMA)}
 
 
 def gaussian_mixture(means, stddev, batch_size=128, seed=0):
