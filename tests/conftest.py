@@ -74,6 +74,34 @@ def run_python(args, cwd=REPO, timeout=600, **kwargs):
     )
 
 
+def main_in_process(main, argv, capsys):
+    """`main(argv)` (train.py's or another command's) in the test's own
+    process, where TensorFlow has already started: (exit status, stdout,
+    stderr), a `sys.exit("error: ...")` counted as status 1 with its message
+    on stderr. Run-directory locks taken by the call are released on return,
+    as the end of its process would release them."""
+    from keras_gan.run import directory
+
+    held = set(directory._HELD)
+    status, message = 0, ""
+    try:
+        main(argv)
+    except SystemExit as stop:
+        status, message = (1, stop.code) if isinstance(stop.code, str) else (stop.code or 0, "")
+    finally:
+        for path in set(directory._HELD) - held:
+            directory._HELD.pop(path).close()
+    out, err = capsys.readouterr()
+    return status, out, err + message
+
+
+def train_in_process(argv, capsys):
+    """train.py's `main` in the test's process; see `main_in_process`."""
+    from keras_gan.run import cli
+
+    return main_in_process(cli.main, argv, capsys)
+
+
 def free_ports(count):
     """`count` free TCP ports on 127.0.0.1."""
     sockets = [socket.socket() for _ in range(count)]

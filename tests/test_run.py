@@ -7,7 +7,6 @@ import os
 
 import pytest
 
-from conftest import run_python
 from keras_gan import architectures
 from keras_gan import augment
 from keras_gan import distribute
@@ -163,18 +162,6 @@ def test_python_m_keras_gan_is_the_command_under_its_own_name(capsys):
         main(["--epochs", "0"])
     assert exit_status.value.code == 2
     assert capsys.readouterr().err.startswith("usage: python -m keras_gan")
-
-
-@pytest.mark.slow
-def test_dry_run_prints_what_a_real_run_records(mnist_data_dir, tmp_path):
-    flags = ["--recipe", "sngan", "--width", "4", "--batch-size", "16", "--steps-per-epoch", "1", "--epochs", "1",
-             "--output-dir", str(tmp_path / "run"), "--verbose", "0"]
-    dry = run_python(["train.py", *flags, "--dry-run"])
-    assert dry.returncode == 0, dry.stderr[-2000:]
-    assert not (tmp_path / "run").exists()
-    real = run_python(["train.py", *flags])
-    assert real.returncode == 0, real.stderr[-3000:]
-    assert json.loads((tmp_path / "run" / "config.json").read_text()) == json.loads(dry.stdout)
 
 
 def test_a_run_recorded_before_the_newer_settings_continues(tmp_path):
