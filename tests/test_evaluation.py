@@ -8,6 +8,7 @@ import pytest
 import tensorflow as tf
 
 import keras_gan
+from conftest import main_in_process
 from conftest import require_mnist
 from conftest import run_python
 from keras_gan.evaluation import label_fidelity
@@ -106,7 +107,9 @@ def test_parzen_with_real_training_images_as_samples(mnist_test):
 
 
 @pytest.mark.slow
-def test_evaluation_command_writes_metrics_json_for_an_export(tmp_path):
+def test_evaluation_command_writes_metrics_json_for_an_export(tmp_path, capsys):
+    from keras_gan.evaluation.__main__ import main as evaluate
+
     require_mnist()
     gan = keras_gan.GAN(
         keras_gan.architectures.dcgan_generator((28, 28, 1), latent_dim=4, width=2),
@@ -128,14 +131,15 @@ def test_evaluation_command_writes_metrics_json_for_an_export(tmp_path):
     # A run's generator/ named directly reports to the run directory too; a
     # standalone export keeps its own metrics.json, so exports side by side
     # do not overwrite each other's.
+    # (The command's `main` in this process from here: TensorFlow starts once.)
     fast = ["--num-samples", "100", "--skip", "parzen", "two_sample", "precision_recall", "classifier_score"]
     (tmp_path / "run" / "metrics.json").unlink()
-    result = run_python(["-m", "keras_gan.evaluation", str(tmp_path / "run" / "generator"), *fast], cwd=tmp_path)
-    assert result.returncode == 0, result.stderr[-3000:]
+    status, _, stderr = main_in_process(evaluate, [str(tmp_path / "run" / "generator"), *fast], capsys)
+    assert status == 0, stderr[-3000:]
     assert json.loads((tmp_path / "run" / "metrics.json").read_text())["num_samples"] == 100
     keras_gan.export.export_generator(gan, tmp_path / "exports" / "mine")
-    result = run_python(["-m", "keras_gan.evaluation", str(tmp_path / "exports" / "mine"), *fast], cwd=tmp_path)
-    assert result.returncode == 0, result.stderr[-3000:]
+    status, _, stderr = main_in_process(evaluate, [str(tmp_path / "exports" / "mine"), *fast], capsys)
+    assert status == 0, stderr[-3000:]
     assert json.loads((tmp_path / "exports" / "mine" / "metrics.json").read_text())["num_samples"] == 100
     assert not (tmp_path / "exports" / "metrics.json").exists()
 

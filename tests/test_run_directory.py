@@ -14,7 +14,7 @@ import zipfile
 import keras
 import numpy as np
 import pytest
-from conftest import REPO, run_python, start_python, tiny_dcgan
+from conftest import REPO, run_python, start_python, tiny_dcgan, train_in_process
 from PIL import Image
 
 import keras_gan
@@ -24,31 +24,26 @@ from keras_gan.run.trainer import resume_line
 
 TINY = ["--batch-size", "16", "--width", "4", "--steps-per-epoch", "3", "--verbose", "2"]
 
-TRY_LOCK = """
-import sys
-from keras_gan.run.directory import RunDirectoryLocked, lock
-try:
-    lock(sys.argv[1], name="--output-dir")
-except RunDirectoryLocked as error:
-    print(error)
-    sys.exit(3)
-print("taken")
-"""
-
-
-@pytest.mark.slow
 def test_lock_is_exclusive_names_its_holder_and_goes_with_it(tmp_path):
+    # flock locks belong to an open file: a second open of the lock file is
+    # refused even in the process that holds the first (another process's
+    # refusal: test_a_second_train_py_on_a_held_directory_exits_at_once_and_changes_nothing).
     run = tmp_path / "run"
     held = directory.lock(str(run))
-    record = json.loads((run / directory.LOCK_FILE).read_text())
-    assert record["pid"] == os.getpid() and record["command"] and record["host"] and record["started"]
-    refused = run_python(["-c", TRY_LOCK, str(run)])
-    assert refused.returncode == 3, refused.stderr[-2000:]
-    assert f"--output-dir {run} is being trained by pid {os.getpid()} on " in refused.stdout
-    assert "Wait for it to end or stop it" in refused.stdout
-    held.close()  # as the OS does when the process ends
-    taken = run_python(["-c", TRY_LOCK, str(run)])
-    assert taken.returncode == 0 and "taken" in taken.stdout
+    try:
+        record = json.loads((run / directory.LOCK_FILE).read_text())
+        assert record["pid"] == os.getpid() and record["command"] and record["host"] and record["started"]
+        with pytest.raises(directory.RunDirectoryLocked) as refused:
+            directory.lock(str(run), name="--output-dir")
+        assert f"--output-dir {run} is being trained by pid {os.getpid()} on " in str(refused.value)
+        assert "Wait for it to end or stop it" in str(refused.value)
+        assert json.loads((run / directory.LOCK_FILE).read_text()) == record  # the refused call wrote nothing
+    finally:
+        held.close()  # as the OS does when the process ends
+        directory._HELD.pop(os.path.realpath(run))
+    taken = directory.lock(str(run))
+    taken.close()
+    directory._HELD.pop(os.path.realpath(run))
 
 
 def snapshot(folder):
@@ -64,11 +59,12 @@ def snapshot(folder):
 
 
 @pytest.mark.slow
-def test_a_second_train_py_on_a_held_directory_exits_at_once_and_changes_nothing(mnist_data_dir, tmp_path):
+def test_a_second_train_py_on_a_held_directory_exits_at_once_and_changes_nothing(mnist_data_dir, tmp_path, capsys):
     run = tmp_path / "run"
-    command = ["train.py", "--output-dir", str(run), *TINY]
+    command = ["--output-dir", str(run), *TINY]
     metadata = run / "backup" / "training_metadata.json"
-    first = start_python([*command, "--epochs", "1000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = start_python(["train.py", *command, "--epochs", "1000"], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 300
         while not metadata.exists():
@@ -78,18 +74,18 @@ def test_a_second_train_py_on_a_held_directory_exits_at_once_and_changes_nothing
         time.sleep(0.5)
         before = snapshot(run)
         started = time.monotonic()
-        second = run_python([*command, "--epochs", "1000"], timeout=120)
+        status, _, stderr = train_in_process([*command, "--epochs", "1000"], capsys)  # train.py's main, here
         assert time.monotonic() - started < 60
-        assert second.returncode == 1, second.stderr[-2000:]
-        assert f"is being trained by pid {first.pid} on " in second.stderr and "Traceback" not in second.stderr
+        assert status == 1, stderr[-2000:]
+        assert f"is being trained by pid {first.pid} on " in stderr and "Traceback" not in stderr
         assert snapshot(run) == before
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait()
     done = json.loads(metadata.read_text())["epoch"]
-    resumed = run_python([*command, "--epochs", str(done + 1)])
-    assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert f"Resuming {run} at epoch {done + 1} of {done + 1}, step {3 * done} of {3 * done + 3}" in resumed.stdout
+    status, stdout, stderr = train_in_process([*command, "--epochs", str(done + 1)], capsys)
+    assert status == 0, stderr[-3000:]
+    assert f"Resuming {run} at epoch {done + 1} of {done + 1}, step {3 * done} of {3 * done + 3}" in stdout
     assert json.loads((run / "finished.json").read_text())["epochs_trained"] == done + 1
 
 
@@ -171,7 +167,7 @@ def test_a_backup_of_non_finite_weights_is_refused(tmp_path):
 
 
 @pytest.mark.slow
-def test_train_py_that_diverges_stops_says_where_and_claims_no_end(mnist_data_dir, tmp_path):
+def test_train_py_that_diverges_stops_says_where_and_claims_no_end(mnist_data_dir, tmp_path, capsys):
     run = tmp_path / "run"
     command = ["train.py", "--output-dir", str(run), *TINY, "--epochs", "3", "--optimizer", "sgd",
                "--d-learning-rate", "1e12", "--g-learning-rate", "1e12"]
@@ -185,8 +181,8 @@ def test_train_py_that_diverges_stops_says_where_and_claims_no_end(mnist_data_di
     assert stopped["value"] in ("nan", "inf", "-inf")
     assert not (run / "finished.json").exists() and not (run / "generator").exists()
     assert not (run / "backup").exists()
-    again = run_python(command)  # the same settings diverge again
-    assert again.returncode == 1 and "training diverged" in again.stderr
+    status, _, stderr = train_in_process(command[1:], capsys)  # the same settings diverge again
+    assert status == 1 and "training diverged" in stderr
 
 
 def test_the_resume_line_says_where_from_what_and_when(tmp_path):
