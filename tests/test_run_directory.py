@@ -24,6 +24,7 @@ from keras_gan.run.trainer import resume_line
 
 TINY = ["--batch-size", "16", "--width", "4", "--steps-per-epoch", "3", "--verbose", "2"]
 
+
 def test_lock_is_exclusive_names_its_holder_and_goes_with_it(tmp_path):
     # flock locks belong to an open file: a second open of the lock file is
     # refused even in the process that holds the first (another process's

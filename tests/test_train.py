@@ -37,7 +37,6 @@ print("loaded", images.shape)
 """
 
 
-
 def tensorboard_tags(directory):
     """{tag: [steps]} of the tensor summaries in a TensorBoard run directory."""
     from tensorboard.backend.event_processing import event_accumulator
@@ -328,7 +327,7 @@ def test_bad_evaluation_flags_fail_before_anything_is_written(mnist_data_dir, tm
     status, _, stderr = train_in_process([*run, "--eval-every", "1", "--eval-samples", "100"], capsys)
     assert status == 1 and "argument `num_samples`. Expected more than the 128 features" in stderr
     status, _, stderr = train_in_process([*run, "--eval-every", "1", "--eval-features", "fid_inception",
-                                 "--fid-weights", str(tmp_path / "missing.weights.h5")], capsys)
+                                          "--fid-weights", str(tmp_path / "missing.weights.h5")], capsys)
     assert status == 1 and "argument `fid_weights`. Expected a file" in stderr
     status, _, stderr = train_in_process([*run, "--overfitting-every", "0"], capsys)
     assert status == 2 and "--overfitting-every" in stderr
@@ -366,7 +365,7 @@ def test_bad_flags_fail_before_anything_is_written(tmp_path, capsys):
 
 def test_library_errors_of_the_toolkit_fail_before_anything_is_written(mnist_data_dir, tmp_path, capsys):
     status, _, stderr = train_in_process(["--output-dir", str(tmp_path / "run"), "--data-dir", mnist_data_dir,
-                                 "--loss", "hinge", "--label-smoothing", "0.1"], capsys)
+                                          "--loss", "hinge", "--label-smoothing", "0.1"], capsys)
     assert status == 1 and "error: Invalid value for argument `label_smoothing`" in stderr
     assert not (tmp_path / "run").exists()
 
