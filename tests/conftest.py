@@ -135,7 +135,7 @@ def start_python(args, env=None, **kwargs):
 
 def finish(processes, timeout=600):
     """Waits for `processes` (started with pipes, text); checks each succeeded;
-    returns their stdout."""
+    returns their `subprocess.CompletedProcess`es."""
     try:
         outputs = [process.communicate(timeout=timeout) for process in processes]
     finally:
@@ -143,7 +143,7 @@ def finish(processes, timeout=600):
             process.kill()
     for process, (_, stderr) in zip(processes, outputs):
         assert process.returncode == 0, stderr[-3000:]
-    return [stdout for stdout, _ in outputs]
+    return [subprocess.CompletedProcess(p.args, p.returncode, *output) for p, output in zip(processes, outputs)]
 
 
 def kill_once_written(processes, path, timeout=300):

@@ -459,6 +459,7 @@ def test_two_processes_computing_one_reference_both_succeed(tmp_path):
     ]
     outputs = finish(processes, timeout=300)
     expected = float(pixels[:30].reshape(30, -1).mean(axis=0).sum())
-    assert [float(out.strip().splitlines()[-1]) for out in outputs] == pytest.approx([expected, expected], abs=1e-5)
+    values = [float(out.stdout.strip().splitlines()[-1]) for out in outputs]
+    assert values == pytest.approx([expected, expected], abs=1e-5)
     files = os.listdir(tmp_path / "cache" / "reference_statistics")
     assert len(files) == 1 and files[0].endswith(".npz") and "partial" not in files[0]

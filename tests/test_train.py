@@ -16,6 +16,7 @@ import pytest
 import tensorflow as tf
 
 import keras_gan
+from conftest import finish
 from conftest import free_ports
 from conftest import kill_once_written
 from conftest import main_in_process
@@ -210,13 +211,7 @@ def start_workers(run, flags):
 
 def run_workers(run, flags):
     """Two workers to the end: their `subprocess.CompletedProcess`es."""
-    workers = start_workers(run, flags)
-    try:
-        outputs = [worker.communicate(timeout=600) for worker in workers]
-    finally:
-        for worker in workers:
-            worker.kill()
-    return [subprocess.CompletedProcess(w.args, w.returncode, *output) for w, output in zip(workers, outputs)]
+    return finish(start_workers(run, flags))
 
 
 def wait_for(path, process, timeout=300):
@@ -384,7 +379,6 @@ def test_bad_dataset_or_shape_fails_with_a_message_before_anything_is_written(mn
 def test_conditional_run_on_an_image_folder(tmp_path, capsys):
     """Class folders of PNGs (three classes of 28x28 images), a short conditional run."""
     from PIL import Image
-    import numpy as np
 
     rng = np.random.default_rng(0)
     for label, name in enumerate(["circle", "square", "zigzag"]):
@@ -414,7 +408,6 @@ def test_conditional_run_on_an_image_folder(tmp_path, capsys):
 def test_a_folder_of_good_and_every_kind_of_bad_file_trains_and_names_each_skipped_one(tmp_path, capsys):
     """What users' folders hold: images in every mode, junk, a typo'd --dataset."""
     from PIL import Image
-    import numpy as np
 
     rng = np.random.default_rng(0)
     folder = tmp_path / "photos"
